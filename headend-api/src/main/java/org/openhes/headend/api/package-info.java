@@ -1,0 +1,2 @@
+/** The composition root: configuration, HTTP API, metrics, command line, wiring. */
+package org.openhes.headend.api;
