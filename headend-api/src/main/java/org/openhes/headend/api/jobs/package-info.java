@@ -1,0 +1,2 @@
+/** The job handlers that join a scheduled job to a meter operation, and the batching of their writes. */
+package org.openhes.headend.api.jobs;
