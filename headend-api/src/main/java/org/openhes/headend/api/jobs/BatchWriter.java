@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * Gathers items from many concurrent sessions and hands them to a sink in batches, on one thread, so
  * the database sees a few large statements instead of many small ones. Each caller's future completes
  * when the batch holding its items has been written (so a job is completed only after its reads are
- * durable), or exceptionally with the sink's error.
+ * durable), or exceptionally with the sink's error. The sink must be idempotent: when one of several
+ * chunks fails, every caller of that round is failed and will retry, including those already written.
  */
 public final class BatchWriter<T> implements AutoCloseable {
     private final Consumer<List<T>> sink;
@@ -89,7 +90,10 @@ public final class BatchWriter<T> implements AutoCloseable {
                 lock.unlock();
             }
             try {
-                sink.accept(toWrite);
+                // Producers may outrun the flusher; the sink still never sees more than maxBatch items.
+                for (int from = 0; from < toWrite.size(); from += maxBatch) {
+                    sink.accept(toWrite.subList(from, Math.min(toWrite.size(), from + maxBatch)));
+                }
                 toComplete.forEach(f -> f.complete(null));
             } catch (RuntimeException e) {
                 toComplete.forEach(f -> f.completeExceptionally(e));
