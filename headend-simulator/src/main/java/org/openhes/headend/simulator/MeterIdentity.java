@@ -1,0 +1,25 @@
+package org.openhes.headend.simulator;
+
+import java.util.HexFormat;
+
+/**
+ * Who a simulated meter is and how to reach it: all derived from the fleet seed and the meter's index.
+ * The keys are what the head-end must use; {@link #toString()} never prints them.
+ */
+public record MeterIdentity(int index, String ean, String serial, byte[] systemTitle, byte[] encryptionKey,
+                            byte[] authenticationKey, String password, String host, int port) {
+
+    public String systemTitleHex() {
+        return HexFormat.of().withUpperCase().formatHex(systemTitle);
+    }
+
+    public String hostAndPort() {
+        return host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "MeterIdentity[" + index + ", ean=" + ean + ", serial=" + serial + ", systemTitle=" + systemTitleHex()
+                + ", address=" + hostAndPort() + ", keys=***]";
+    }
+}

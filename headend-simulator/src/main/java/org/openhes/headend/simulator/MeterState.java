@@ -1,0 +1,78 @@
+package org.openhes.headend.simulator;
+
+/**
+ * The little a simulated meter remembers between connections; everything else (indexes, the daily
+ * profile) is computed from the consumption model and the clock. Kept small so 100,000 fit easily.
+ * Guarded by its own monitor: a meter has at most a few connections at once.
+ */
+public final class MeterState {
+    /** control_state values of the disconnect control object (class 70, attribute 3). */
+    public static final int DISCONNECTED = 0, CONNECTED = 1, READY_FOR_RECONNECTION = 2;
+
+    private int controlState = CONNECTED;
+    private final int controlMode;
+    private long thresholdNormalWatts; // 0 = no limit
+    private String message = "";
+    private String p1Message = "";
+    private long nextInvocationCounter = 1;
+    private long clockOffsetMillis;
+    private int sessions;
+
+    MeterState(int controlMode) {
+        this.controlMode = controlMode;
+    }
+
+    public synchronized int controlState() { return controlState; }
+    public synchronized boolean outputState() { return controlState == CONNECTED; }
+    public int controlMode() { return controlMode; }
+    public synchronized long thresholdNormalWatts() { return thresholdNormalWatts; }
+    public synchronized String message() { return message; }
+    public synchronized String p1Message() { return p1Message; }
+    /** The lowest invocation counter the meter still accepts from the management client. */
+    public synchronized long nextInvocationCounter() { return nextInvocationCounter; }
+    public synchronized long clockOffsetMillis() { return clockOffsetMillis; }
+    /** Completed associations, for tests. */
+    public synchronized int sessions() { return sessions; }
+
+    synchronized void remoteDisconnect() {
+        controlState = DISCONNECTED;
+    }
+
+    /** Modes 1, 3 and 5 need the customer to press the button after a remote reconnect. */
+    synchronized void remoteReconnect() {
+        if (controlState == CONNECTED) return;
+        controlState = (controlMode == 1 || controlMode == 3 || controlMode == 5) ? READY_FOR_RECONNECTION : CONNECTED;
+    }
+
+    /** The customer presses the meter's button. */
+    public synchronized void pressButton() {
+        if (controlState == READY_FOR_RECONNECTION) controlState = CONNECTED;
+    }
+
+    synchronized void thresholdNormalWatts(long w) { thresholdNormalWatts = w; }
+    synchronized void message(String m) { message = m; }
+    synchronized void p1Message(String m) { p1Message = m; }
+    synchronized void clockOffsetMillis(long ms) { clockOffsetMillis = ms; }
+    synchronized void sessionEnded() { sessions++; }
+
+    /** Never lowers: a counter once seen can't be reused. */
+    synchronized void acceptedInvocationCounter(long used) {
+        if (used + 1 > nextInvocationCounter) nextInvocationCounter = used + 1;
+    }
+
+    /** For tests and the demo: jump the meter's counter (e.g. as if another head-end had used it). */
+    public synchronized void forceInvocationCounter(long next) {
+        if (next > nextInvocationCounter) nextInvocationCounter = next;
+    }
+
+    public synchronized Snapshot snapshot() {
+        return new Snapshot(controlState == CONNECTED, controlState, controlMode, thresholdNormalWatts, message, p1Message,
+                nextInvocationCounter, clockOffsetMillis, sessions);
+    }
+
+    /** An immutable copy for assertions and displays. */
+    public record Snapshot(boolean outputState, int controlState, int controlMode, long thresholdNormalWatts,
+                           String message, String p1Message, long nextInvocationCounter, long clockOffsetMillis,
+                           int sessions) {
+    }
+}
