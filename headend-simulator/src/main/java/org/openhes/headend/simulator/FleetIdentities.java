@@ -28,9 +28,10 @@ public final class FleetIdentities {
         this.port = port;
     }
 
-    public MeterIdentity identity(int i, int boundPort) {
+    /** Meter {@code i}'s identity, reachable at {@code port} (its own port in single-address mode). */
+    public MeterIdentity identity(int i, int port) {
         String host = singleAddress ? "127.0.0.1" : hostOf(i);
-        int p = singleAddress ? boundPort + i : boundPort;
+        int p = port;
         return new MeterIdentity(i, ean(i), String.format("OHS%08d", i + 1), systemTitle(i),
                 derive("ek", i), derive("ak", i), "lls" + String.format("%05d", (i * 7919) % 100000), host, p);
     }

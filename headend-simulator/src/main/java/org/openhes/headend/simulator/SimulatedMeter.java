@@ -24,6 +24,7 @@ import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.GXDLMSPushSetup;
 import gurux.dlms.objects.GXDLMSRegister;
 import gurux.dlms.objects.GXDLMSSecuritySetup;
+import gurux.dlms.objects.enums.ApplicationContextName;
 import gurux.dlms.objects.enums.ControlMode;
 import gurux.dlms.objects.enums.ControlState;
 import gurux.dlms.objects.enums.SecurityPolicy;
@@ -56,6 +57,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final ConsumptionModel model;
     private final boolean rejectAssociation;
     private final String password;
+    private boolean securityReapplied;
 
     private final GXDLMSData invocationCounter = new GXDLMSData("0.0.43.1.0.255");
     private final GXDLMSRegister[] indexes = {
@@ -108,7 +110,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         getItems().add(reader);
 
         invocationCounter.setDataType(2, DataType.UINT32);
-        invocationCounter.setValue(state.nextInvocationCounter());
+        invocationCounter.setValue(new CounterMarker(state.nextInvocationCounter()));
         getItems().add(invocationCounter);
         GXDLMSData ldn = new GXDLMSData("0.0.42.0.0.255");
         ldn.setValue(("OHS" + id.serial()).getBytes(StandardCharsets.US_ASCII));
@@ -168,6 +170,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         mgmt.setClientSAP(MANAGEMENT_SAP);
         mgmt.getAuthenticationMechanismName().setMechanismId(Authentication.HIGH_GMAC);
         mgmt.setSecuritySetupReference("0.0.43.0.0.255");
+        mgmt.getApplicationContextName().setContextId(ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING);
         mgmt.getXDLMSContextInfo().getConformance().addAll(GXDLMSClient.getInitialConformance(true));
         return mgmt;
     }
@@ -212,15 +215,34 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     /** Called after each handled request: the counter the client used becomes unusable. */
     void afterRequest() {
-        Object v = invocationCounter.getValue();
-        if (v instanceof Number n) {
-            long used = n.longValue();
-            if (used >= state.nextInvocationCounter()) {
-                state.acceptedInvocationCounter(used);
-                // Gurux accepts a counter equal to the stored one; storing used+1 makes replays fail.
-                invocationCounter.setValue(state.nextInvocationCounter());
-            }
+        if (config.transport() == SimTransport.HDLC && !securityReapplied && getAssignedAssociation() != null) {
+            // Gurux picks the association on SNRM, then its SNRM handling forgets the association's keys;
+            // assigning it again restores them before the AARQ arrives.
+            securityReapplied = true;
+            setAssignedAssociation(getAssignedAssociation());
         }
+        Object v = invocationCounter.getValue();
+        // Gurux replaces the object's value with the counter of each ciphered APDU it accepts; our own
+        // marker still being there means no ciphered APDU came in.
+        if (v instanceof Number n && !(v instanceof CounterMarker)) state.acceptedInvocationCounter(n.longValue());
+        // Gurux accepts a counter equal to the stored one: storing last+1 makes replays fail.
+        invocationCounter.setValue(new CounterMarker(state.nextInvocationCounter()));
+    }
+
+    /** The invocation counter value as the simulator stores it, recognisable after Gurux has run. */
+    static final class CounterMarker extends Number {
+        private static final long serialVersionUID = 1L;
+        private final long value;
+
+        CounterMarker(long value) {
+            this.value = value;
+        }
+
+        @Override public int intValue() { return (int) value; }
+        @Override public long longValue() { return value; }
+        @Override public float floatValue() { return value; }
+        @Override public double doubleValue() { return value; }
+        @Override public String toString() { return Long.toString(value); }
     }
 
     @Override
@@ -247,6 +269,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     @Override
     protected GXDLMSObject onFindObject(ObjectType objectType, int sn, String ln) {
+        // 0-0:40.0.0.255 is "the current association", whichever client SAP opened it.
+        if (objectType == ObjectType.ASSOCIATION_LOGICAL_NAME && "0.0.40.0.0.255".equals(ln)) return getAssignedAssociation();
         return null;
     }
 

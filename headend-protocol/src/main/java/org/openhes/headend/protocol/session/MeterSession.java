@@ -1,0 +1,695 @@
+package org.openhes.headend.protocol.session;
+
+import gurux.dlms.GXByteBuffer;
+import gurux.dlms.GXDLMSClient;
+import gurux.dlms.GXDLMSConfirmedServiceError;
+import gurux.dlms.GXDLMSException;
+import gurux.dlms.GXDLMSExceptionResponse;
+import gurux.dlms.GXDateTime;
+import gurux.dlms.GXReplyData;
+import gurux.dlms.enums.AssociationResult;
+import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.DataType;
+import gurux.dlms.enums.ErrorCode;
+import gurux.dlms.enums.ExceptionServiceError;
+import gurux.dlms.enums.InterfaceType;
+import gurux.dlms.enums.ObjectType;
+import gurux.dlms.enums.Security;
+import gurux.dlms.enums.SourceDiagnostic;
+import gurux.dlms.objects.GXDLMSCaptureObject;
+import gurux.dlms.objects.GXDLMSClock;
+import gurux.dlms.objects.GXDLMSData;
+import gurux.dlms.objects.GXDLMSDisconnectControl;
+import gurux.dlms.objects.GXDLMSLimiter;
+import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.objects.GXDLMSProfileGeneric;
+import gurux.dlms.secure.GXDLMSSecureClient;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import javax.crypto.AEADBadTagException;
+import org.openhes.headend.protocol.MeterException;
+import org.openhes.headend.protocol.MeterFailureKind;
+import org.openhes.headend.protocol.Transport;
+import org.openhes.headend.protocol.model.Authentication;
+import org.openhes.headend.protocol.model.BreakerState;
+import org.openhes.headend.protocol.model.CommandOutcome;
+import org.openhes.headend.protocol.model.CommandResult;
+import org.openhes.headend.protocol.model.ControlState;
+import org.openhes.headend.protocol.model.IndexReading;
+import org.openhes.headend.protocol.model.MeterProfile;
+import org.openhes.headend.protocol.model.MeterTarget;
+import org.openhes.headend.protocol.model.Register;
+import org.openhes.headend.protocol.transport.MeterLink;
+
+/**
+ * One association with one meter, over one {@link MeterLink}: the domain operations the head-end
+ * needs, each a chain of asynchronous request/response steps. This class and its package are the only
+ * places that speak Gurux. Not thread-safe: a session runs one operation at a time (the futures chain
+ * them), which is how the pool uses it.
+ */
+public final class MeterSession {
+    /** Counters reserved per trip to the store; a daily read uses about five. */
+    static final int COUNTER_BLOCK = 32;
+    /** Reserve more when fewer than this many remain (one request may need several APDUs). */
+    static final int COUNTER_MARGIN = 8;
+    public static final long MIN_POWER_LIMIT_W = 100, MAX_POWER_LIMIT_W = 100_000;
+
+    private final MeterTarget target;
+    private final MeterLink link;
+    private final GXDLMSSecureClient client;
+    private final InvocationCounterStore counters;
+    private final MeterMetadataCache cache;
+    private final Timeouts timeouts;
+    private final InstantSource clock;
+    private final String meter;
+    private long counterBlockEnd;
+    private boolean associated;
+
+    MeterSession(MeterTarget target, MeterLink link, InvocationCounterStore counters, MeterMetadataCache cache,
+                 Timeouts timeouts, InstantSource clock) {
+        this.target = target;
+        this.link = link;
+        this.counters = counters;
+        this.cache = cache;
+        this.timeouts = timeouts;
+        this.clock = clock;
+        this.meter = target.label();
+        var ep = target.endpoint();
+        boolean hdlc = ep.transport() == Transport.HDLC;
+        int serverAddress = hdlc ? GXDLMSClient.getServerAddress(ep.serverSap(), ep.hdlcPhysical(), 0) : ep.serverSap();
+        var sec = target.security();
+        this.client = new GXDLMSSecureClient(true, ep.clientSap(), serverAddress, guruxAuthentication(sec.authentication()),
+                sec.authentication() == Authentication.LOW ? sec.password() : null,
+                hdlc ? InterfaceType.HDLC : InterfaceType.WRAPPER);
+        if (sec.ciphered()) {
+            client.getCiphering().setSecurity(Security.AUTHENTICATION_ENCRYPTION);
+            client.getCiphering().setSystemTitle(sec.clientSystemTitle());
+            client.getCiphering().setBlockCipherKey(sec.encryptionKey());
+            client.getCiphering().setAuthenticationKey(sec.authenticationKey());
+        }
+    }
+
+    private static gurux.dlms.enums.Authentication guruxAuthentication(Authentication a) {
+        return switch (a) {
+            case NONE -> gurux.dlms.enums.Authentication.NONE;
+            case LOW -> gurux.dlms.enums.Authentication.LOW;
+            case HLS_GMAC -> gurux.dlms.enums.Authentication.HIGH_GMAC;
+        };
+    }
+
+    public MeterTarget target() {
+        return target;
+    }
+
+    public MeterProfile profile() {
+        return target.profile();
+    }
+
+    // ---------------------------------------------------------------- association
+
+    /** HDLC link set-up (SNRM/UA) when needed, AARQ/AARE, and HLS pass 3/4 for HLS5-GMAC. */
+    CompletableFuture<Void> open() {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        if (target.endpoint().transport() == Transport.HDLC) {
+            chain = chain.thenCompose(v -> plain("associate SNRM", () -> new byte[][] {client.snrmRequest()}))
+                    .thenAccept(reply -> client.parseUAResponse(reply.getData()));
+        }
+        return chain
+                .thenCompose(v -> ciphered("associate AARQ", client::aarqRequest))
+                .thenAccept(reply -> parseAare(reply))
+                .thenCompose(v -> {
+                    if (!client.getIsAuthenticationRequired()) return CompletableFuture.completedFuture(null);
+                    return ciphered("associate HLS pass 3", client::getApplicationAssociationRequest)
+                            .thenAccept(reply -> {
+                                try {
+                                    client.parseApplicationAssociationResponse(reply.getData());
+                                } catch (Exception e) {
+                                    throw new MeterException(MeterFailureKind.AUTHENTICATION_FAILED, meter,
+                                            "associate HLS pass 4", "the meter's answer to the challenge does not verify with these keys", e);
+                                }
+                            });
+                })
+                .thenRun(() -> associated = true);
+    }
+
+    private void parseAare(GXReplyData reply) {
+        try {
+            client.parseAareResponse(reply.getData());
+        } catch (GXDLMSException e) {
+            throw aareFailure(e);
+        }
+    }
+
+    private MeterException aareFailure(GXDLMSException e) {
+        AssociationResult result = e.getResult();
+        if (result != null && result != AssociationResult.ACCEPTED) {
+            if (e.getDiagnostic() == SourceDiagnostic.AUTHENTICATION_FAILURE.getValue()
+                    || e.getDiagnostic() == SourceDiagnostic.AUTHENTICATION_REQUIRED.getValue()) {
+                return new MeterException(MeterFailureKind.AUTHENTICATION_FAILED, meter, "associate AARE",
+                        "the meter refused the credentials", e);
+            }
+            return new MeterException(MeterFailureKind.ASSOCIATION_REJECTED, meter, "associate AARE",
+                    result.name().toLowerCase(Locale.ROOT) + ", diagnostic " + e.getDiagnostic(), e);
+        }
+        return new MeterException(MeterFailureKind.ASSOCIATION_REJECTED, meter, "associate AARE", e.getMessage(), e);
+    }
+
+    /** RLRQ/RLRE, then DISC/UA on HDLC. Failures are ignored: the connection is closed anyway. */
+    CompletableFuture<Void> release() {
+        if (!associated || !link.isOpen()) return CompletableFuture.completedFuture(null);
+        associated = false;
+        CompletableFuture<Void> chain = ciphered("release", client::releaseRequest)
+                .handle((r, e) -> null);
+        if (target.endpoint().transport() == Transport.HDLC) {
+            chain = chain.thenCompose(v -> plain("disconnect DISC", () -> new byte[][] {client.disconnectRequest()})
+                    .handle((r, e) -> null));
+        }
+        return chain;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The four index registers of the meter profile, scaled, as the meter has them now. */
+    public CompletableFuture<IndexReading> readIndexes() {
+        List<String> obis = profile().indexRegisters();
+        Instant at = clock.instant();
+        return scalers(obis, ObjectType.REGISTER)
+                .thenCompose(v -> readValues(obis, ObjectType.REGISTER, 2))
+                .thenApply(values -> {
+                    List<Register> regs = new ArrayList<>(obis.size());
+                    for (int k = 0; k < obis.size(); k++) regs.add(scale(obis.get(k), values.get(k)));
+                    return new IndexReading(at, regs);
+                });
+    }
+
+    /**
+     * Rows of the daily profile captured from local midnight of {@code from} to local midnight of
+     * {@code to}, both included, each with the profile's register columns scaled.
+     */
+    public CompletableFuture<List<IndexReading>> readDailyIndexes(LocalDate from, LocalDate to, ZoneId zone) {
+        if (to.isBefore(from)) {
+            return CompletableFuture.failedFuture(new MeterException(MeterFailureKind.INVALID_REQUEST, meter,
+                    "read daily profile", "from " + from + " is after to " + to));
+        }
+        String obis = profile().dailyProfile();
+        GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(ln(obis));
+        return captureObjects(pg, obis).thenCompose(cols -> {
+            List<String> registerColumns = new ArrayList<>();
+            for (var c : cols) if (c.classId() == 3 || c.classId() == 4) registerColumns.add(c.obis());
+            Date start = Date.from(from.atStartOfDay(zone).toInstant());
+            Date end = Date.from(to.atStartOfDay(zone).toInstant());
+            return scalers(registerColumns, ObjectType.REGISTER)
+                    .thenCompose(v -> ciphered("GET " + obis + "/2 by range", () -> client.readRowsByRange(pg, start, end)))
+                    .thenApply(reply -> {
+                        client.updateValue(pg, 2, reply.getValue());
+                        List<IndexReading> rows = new ArrayList<>();
+                        for (Object row : pg.getBuffer()) rows.add(profileRow(cols, (Object[]) row));
+                        return rows;
+                    });
+        });
+    }
+
+    private IndexReading profileRow(List<MeterMetadataCache.Column> cols, Object[] row) {
+        Instant captured = null;
+        List<Register> regs = new ArrayList<>();
+        for (int k = 0; k < cols.size() && k < row.length; k++) {
+            var c = cols.get(k);
+            if (c.classId() == 8 && row[k] instanceof GXDateTime t) captured = t.getMeterCalendar().toInstant();
+            else if (c.classId() == 3 || c.classId() == 4) regs.add(scale(c.obis(), row[k]));
+        }
+        if (captured == null) {
+            throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "read daily profile",
+                    "a profile row has no clock column");
+        }
+        return new IndexReading(captured, regs);
+    }
+
+    /** The gas index (M-Bus channel 1 extended register), scaled. */
+    public CompletableFuture<Register> readGasIndex() {
+        String obis = profile().gasIndex();
+        return scalers(List.of(obis), ObjectType.EXTENDED_REGISTER)
+                .thenCompose(v -> readValues(List.of(obis), ObjectType.EXTENDED_REGISTER, 2))
+                .thenApply(values -> scale(obis, values.get(0)));
+    }
+
+    /** The meter's clock. */
+    public CompletableFuture<Instant> readClock() {
+        GXDLMSClock c = new GXDLMSClock(ln(profile().clock()));
+        return ciphered("GET " + profile().clock() + "/2", () -> client.read(c, 2)).thenApply(reply -> {
+            client.updateValue(c, 2, reply.getValue());
+            return c.getTime().getMeterCalendar().toInstant();
+        });
+    }
+
+    /** Sets the meter's clock and returns the time read back. */
+    public CompletableFuture<Instant> setClock(Instant time) {
+        GXDLMSClock c = new GXDLMSClock(ln(profile().clock()));
+        c.setTime(new GXDateTime(Date.from(time)));
+        return ciphered("SET " + profile().clock() + "/2", () -> client.write(c, 2)).thenCompose(r -> readClock());
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /** Opens the breaker (remote_disconnect) and reads the disconnector back. */
+    public CompletableFuture<CommandResult> disconnect() {
+        return disconnectorMethod(1, "disconnect");
+    }
+
+    /** Closes the breaker (remote_reconnect) and reads the disconnector back. */
+    public CompletableFuture<CommandResult> reconnect() {
+        return disconnectorMethod(2, "reconnect");
+    }
+
+    private CompletableFuture<CommandResult> disconnectorMethod(int method, String name) {
+        GXDLMSDisconnectControl d = new GXDLMSDisconnectControl(ln(profile().disconnector()));
+        return ciphered("ACTION " + profile().disconnector() + "/" + method, () -> client.method(d, method, 0, DataType.INT8))
+                .thenCompose(r -> readBreaker())
+                .thenApply(state -> {
+                    CommandOutcome outcome;
+                    if (method == 1) {
+                        outcome = !state.outputState() && state.controlState() == ControlState.DISCONNECTED
+                                ? CommandOutcome.SUCCEEDED : CommandOutcome.NOT_APPLIED;
+                    } else {
+                        outcome = state.outputState() && state.controlState() == ControlState.CONNECTED ? CommandOutcome.SUCCEEDED
+                                : state.controlState() == ControlState.READY_FOR_RECONNECTION ? CommandOutcome.READY_FOR_RECONNECTION
+                                : CommandOutcome.NOT_APPLIED;
+                    }
+                    return new CommandResult(name, outcome, Map.of("outputState", state.outputState(),
+                            "controlState", state.controlState().name()));
+                });
+    }
+
+    /** output_state and control_state of the disconnector. */
+    public CompletableFuture<BreakerState> readBreaker() {
+        String obis = profile().disconnector();
+        return readAttributes(ObjectType.DISCONNECT_CONTROL, obis, List.of(2, 3)).thenApply(v -> {
+            if (!(v.get(0) instanceof Boolean on) || !(v.get(1) instanceof Number cs)) {
+                throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + obis + "/2,3",
+                        "output_state/control_state have unexpected types " + v);
+            }
+            return new BreakerState(on, ControlState.of(cs.intValue()));
+        });
+    }
+
+    /**
+     * Sets the limiter's threshold_normal to {@code watts}, encoded in the attribute's own type and in
+     * the monitored value's scaler, then reads it back. 0 clears the limit.
+     */
+    public CompletableFuture<CommandResult> setPowerLimit(long watts) {
+        if (watts != 0 && (watts < MIN_POWER_LIMIT_W || watts > MAX_POWER_LIMIT_W)) {
+            return CompletableFuture.failedFuture(new MeterException(MeterFailureKind.INVALID_REQUEST, meter, "set power limit",
+                    "power limit must be between " + MIN_POWER_LIMIT_W + " and " + MAX_POWER_LIMIT_W + " W (was " + watts + ")"));
+        }
+        String obis = profile().limiter();
+        String power = profile().activePower();
+        GXDLMSLimiter limiter = new GXDLMSLimiter(ln(obis));
+        String name = watts == 0 ? "clear-power-limit" : "set-power-limit";
+        return scalers(List.of(power), ObjectType.REGISTER)
+                .thenCompose(v -> ciphered("GET " + obis + "/4", () -> client.read(limiter, 4)))
+                .thenCompose(current -> {
+                    DataType type = current.getValueType() == null || current.getValueType() == DataType.NONE
+                            ? DataType.UINT32 : current.getValueType();
+                    int scaler = cache.scaler(target.meterId(), power).scaler();
+                    long raw = BigDecimal.valueOf(watts).scaleByPowerOfTen(-scaler).longValueExact();
+                    limiter.setDataType(4, type);
+                    limiter.setThresholdNormal(raw);
+                    return ciphered("SET " + obis + "/4", () -> client.write(limiter, 4));
+                })
+                .thenCompose(r -> readPowerLimit())
+                .thenApply(readBack -> new CommandResult(name, readBack == watts ? CommandOutcome.SUCCEEDED : CommandOutcome.NOT_APPLIED,
+                        Map.of("thresholdWatts", readBack)));
+    }
+
+    /** Removes the power limit (threshold 0 = no limit) and reads it back. */
+    public CompletableFuture<CommandResult> clearPowerLimit() {
+        return setPowerLimit(0);
+    }
+
+    /** The limiter's threshold_normal in watts (0 = no limit). */
+    public CompletableFuture<Long> readPowerLimit() {
+        String obis = profile().limiter();
+        String power = profile().activePower();
+        return scalers(List.of(power), ObjectType.REGISTER)
+                .thenCompose(v -> readAttributes(ObjectType.LIMITER, obis, List.of(4)))
+                .thenApply(v -> {
+                    if (!(v.get(0) instanceof Number n)) {
+                        throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + obis + "/4",
+                                "threshold_normal is not a number: " + v.get(0));
+                    }
+                    return Register.scaled(power, n.longValue(), cache.scaler(target.meterId(), power).scaler(), "W")
+                            .value().longValue();
+                });
+    }
+
+    /** Shows the customer's balance on the meter (message object), e.g. {@code SOLDE 12.34 EUR}. */
+    public CompletableFuture<CommandResult> displayBalance(BigDecimal amount, String currency) {
+        if (amount.scale() > 2 || amount.abs().compareTo(new BigDecimal("1000000")) >= 0) {
+            return CompletableFuture.failedFuture(new MeterException(MeterFailureKind.INVALID_REQUEST, meter, "display balance",
+                    "amount must have at most 2 decimals and be below 1000000 (was " + amount.toPlainString() + ")"));
+        }
+        if (currency == null || !currency.matches("[A-Z]{3}")) {
+            return CompletableFuture.failedFuture(new MeterException(MeterFailureKind.INVALID_REQUEST, meter, "display balance",
+                    "currency must be an ISO 4217 code such as EUR (was " + currency + ")"));
+        }
+        String text = "SOLDE " + amount.setScale(2).toPlainString() + " " + currency;
+        return writeMessage(text).thenApply(readBack -> new CommandResult("display-balance",
+                readBack.equals(text) ? CommandOutcome.SUCCEEDED : CommandOutcome.NOT_APPLIED, Map.of("message", readBack)));
+    }
+
+    private CompletableFuture<String> writeMessage(String text) {
+        String obis = profile().message();
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length > profile().messageMaxLength()) {
+            return CompletableFuture.failedFuture(new MeterException(MeterFailureKind.INVALID_REQUEST, meter, "display message",
+                    "message longer than " + profile().messageMaxLength() + " characters"));
+        }
+        GXDLMSData msg = new GXDLMSData(ln(obis));
+        msg.setDataType(2, DataType.OCTET_STRING);
+        msg.setValue(bytes);
+        return ciphered("SET " + obis + "/2", () -> client.write(msg, 2))
+                .thenCompose(r -> readAttributes(ObjectType.DATA, obis, List.of(2)))
+                .thenApply(v -> v.get(0) instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : String.valueOf(v.get(0)));
+    }
+
+    // ---------------------------------------------------------------- generic access for field engineers
+
+    /** GET of any attribute; the value as Gurux decodes it (numbers, byte arrays, lists). */
+    public CompletableFuture<Object> get(int classId, String obis, int attribute) {
+        return readAttributes(ObjectType.forValue(classId), obis, List.of(attribute)).thenApply(v -> v.get(0));
+    }
+
+    /** SET of any attribute with an explicit DLMS type. */
+    public CompletableFuture<Void> set(int classId, String obis, int attribute, DataType type, Object value) {
+        return ciphered("SET " + obis + "/" + attribute,
+                () -> client.write(ln(obis), value, type, ObjectType.forValue(classId), attribute)).thenApply(r -> null);
+    }
+
+    /** ACTION of any method; completes with the return data, if any. */
+    public CompletableFuture<Object> action(int classId, String obis, int method, DataType type, Object parameter) {
+        return ciphered("ACTION " + obis + "/" + method,
+                () -> client.method(ln(obis), ObjectType.forValue(classId), method, parameter, type)).thenApply(GXReplyData::getValue);
+    }
+
+    /** Reads the invocation counter object (what the public client does before a ciphered session). */
+    public CompletableFuture<Long> readInvocationCounter() {
+        String obis = profile().invocationCounter();
+        return readAttributes(ObjectType.DATA, obis, List.of(2)).thenApply(v -> {
+            if (v.get(0) instanceof Number n) return n.longValue();
+            throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + obis + "/2",
+                    "the invocation counter is not a number: " + v.get(0));
+        });
+    }
+
+    // ---------------------------------------------------------------- building blocks
+
+    /** Attributes of one object, in one GET-with-list when the meter allows it. */
+    private CompletableFuture<List<Object>> readAttributes(ObjectType type, String obis, List<Integer> attributes) {
+        List<Entry<GXDLMSObject, Integer>> items = new ArrayList<>();
+        GXDLMSObject o = GXDLMSClient.createObject(type);
+        o.setLogicalName(ln(obis));
+        for (int a : attributes) items.add(new SimpleEntry<>(o, a));
+        return readItems(items);
+    }
+
+    /** The same attribute of several objects. */
+    private CompletableFuture<List<Object>> readValues(List<String> obis, ObjectType type, int attribute) {
+        List<Entry<GXDLMSObject, Integer>> items = new ArrayList<>();
+        for (String code : obis) {
+            GXDLMSObject o = GXDLMSClient.createObject(type);
+            o.setLogicalName(ln(code));
+            items.add(new SimpleEntry<>(o, attribute));
+        }
+        return readItems(items);
+    }
+
+    private CompletableFuture<List<Object>> readItems(List<Entry<GXDLMSObject, Integer>> items) {
+        String step = "GET " + describe(items);
+        if (items.size() > 1 && client.getNegotiatedConformance().contains(Conformance.MULTIPLE_REFERENCES)) {
+            return ciphered(step, () -> client.readList(items)).thenApply(reply -> {
+                if (!(reply.getValue() instanceof List<?> values) || values.size() != items.size()) {
+                    throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, step,
+                            "expected " + items.size() + " values, got " + reply.getValue());
+                }
+                for (Object v : values) {
+                    if (v instanceof ErrorCode ec) throw dataAccessFailure(step, ec.getValue());
+                }
+                return new ArrayList<Object>(values);
+            });
+        }
+        List<Object> out = new ArrayList<>();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (var item : items) {
+            chain = chain.thenCompose(v -> ciphered("GET " + describe(List.of(item)),
+                    () -> client.read(item.getKey(), item.getValue())).thenAccept(reply -> out.add(reply.getValue())));
+        }
+        return chain.thenApply(v -> out);
+    }
+
+    private static String describe(List<Entry<GXDLMSObject, Integer>> items) {
+        StringBuilder sb = new StringBuilder();
+        for (var it : items) {
+            if (!sb.isEmpty()) sb.append(',');
+            sb.append(obisText(it.getKey().getLogicalName())).append('/').append(it.getValue());
+        }
+        return sb.toString();
+    }
+
+    /** Makes sure scaler_unit of each register is in the cache (one GET-with-list for the missing ones). */
+    private CompletableFuture<Void> scalers(List<String> obis, ObjectType type) {
+        List<String> missing = new ArrayList<>();
+        for (String o : obis) if (cache.scaler(target.meterId(), o) == null) missing.add(o);
+        if (missing.isEmpty()) return CompletableFuture.completedFuture(null);
+        return readValues(missing, type, 3).thenAccept(values -> {
+            for (int k = 0; k < missing.size(); k++) {
+                if (!(values.get(k) instanceof List<?> su) || su.size() != 2 || !(su.get(0) instanceof Number s)) {
+                    throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + missing.get(k) + "/3",
+                            "scaler_unit is not a structure {scaler, unit}: " + values.get(k));
+                }
+                int unit = su.get(1) instanceof Number u ? u.intValue() : su.get(1) instanceof gurux.dlms.enums.Unit gu ? gu.getValue() : 255;
+                cache.putScaler(target.meterId(), missing.get(k), new MeterMetadataCache.ScalerUnit(s.intValue(), Units.symbol(unit)));
+            }
+        });
+    }
+
+    private Register scale(String obis, Object raw) {
+        if (!(raw instanceof Number n)) {
+            throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + obis + "/2",
+                    "the register value is not a number: " + raw);
+        }
+        var su = cache.scaler(target.meterId(), obis);
+        return Register.scaled(obis, n.longValue(), su == null ? 0 : su.scaler(), su == null ? "" : su.unit());
+    }
+
+    /** Reads the profile's capture objects once per meter and rebuilds them from the cache afterwards. */
+    private CompletableFuture<List<MeterMetadataCache.Column>> captureObjects(GXDLMSProfileGeneric pg, String obis) {
+        List<MeterMetadataCache.Column> cached = cache.columns(target.meterId(), obis);
+        if (cached != null) {
+            for (var c : cached) {
+                GXDLMSObject o = GXDLMSClient.createObject(ObjectType.forValue(c.classId()));
+                o.setLogicalName(ln(c.obis()));
+                pg.addCaptureObject(o, c.attribute(), 0);
+            }
+            return CompletableFuture.completedFuture(cached);
+        }
+        return ciphered("GET " + obis + "/3", () -> client.read(pg, 3)).thenApply(reply -> {
+            client.updateValue(pg, 3, reply.getValue());
+            List<MeterMetadataCache.Column> cols = new ArrayList<>();
+            for (Entry<GXDLMSObject, GXDLMSCaptureObject> e : pg.getCaptureObjects()) {
+                cols.add(new MeterMetadataCache.Column(e.getKey().getObjectType().getValue(),
+                        obisText(e.getKey().getLogicalName()), e.getValue().getAttributeIndex()));
+            }
+            if (cols.isEmpty()) {
+                throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + obis + "/3", "the profile has no columns");
+            }
+            cache.putColumns(target.meterId(), obis, cols);
+            return cols;
+        });
+    }
+
+    /** A request whose APDUs are ciphered when the association is: counters are reserved first. */
+    private CompletableFuture<GXReplyData> ciphered(String step, Frames frames) {
+        return ensureCounters(step).thenCompose(v -> plain(step, frames));
+    }
+
+    private CompletableFuture<Void> ensureCounters(String step) {
+        if (!target.security().ciphered()) return CompletableFuture.completedFuture(null);
+        long next = client.getCiphering().getInvocationCounter();
+        if (next + COUNTER_MARGIN <= counterBlockEnd) return CompletableFuture.completedFuture(null);
+        return counters.reserve(target.meterId(), target.endpoint().clientSap(), COUNTER_BLOCK).thenAccept(first -> {
+            if (first + COUNTER_BLOCK > 0xFFFF_FFFFL) {
+                throw new MeterException(MeterFailureKind.INVOCATION_COUNTER_OUT_OF_SYNC, meter, step,
+                        "invocation counter exhausted (" + first + "): renew the meter's keys");
+            }
+            client.getCiphering().setInvocationCounter(Math.max(first, client.getCiphering().getInvocationCounter()));
+            counterBlockEnd = first + COUNTER_BLOCK;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Frames {
+        byte[][] build() throws Exception;
+    }
+
+    /** Builds the frames, sends each, and gathers the complete answer (following "more data"). */
+    private CompletableFuture<GXReplyData> plain(String step, Frames frames) {
+        byte[][] out;
+        try {
+            out = frames.build();
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(translate(step, e));
+        }
+        GXReplyData reply = new GXReplyData();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (byte[] frame : out) {
+            chain = chain.thenCompose(v -> {
+                reply.clear();
+                return roundTrip(step, frame, reply, new GXByteBuffer());
+            });
+        }
+        return chain.handle((v, e) -> {
+            if (e != null) throw asMeterException(step, e);
+            if (reply.getError() != 0) throw dataAccessFailure(step, reply.getError());
+            return reply;
+        });
+    }
+
+    private CompletableFuture<Void> roundTrip(String step, byte[] frame, GXReplyData reply, GXByteBuffer received) {
+        CompletableFuture<byte[]> answer = frame == null ? link.receive(step, timeouts.response())
+                : link.request(step, frame, timeouts.response());
+        return answer.thenCompose(bytes -> {
+            received.set(bytes);
+            GXReplyData notify = new GXReplyData();
+            boolean complete;
+            try {
+                complete = client.getData(received, reply, notify);
+            } catch (Exception e) {
+                throw translate(step, e);
+            }
+            if (!complete) return roundTrip(step, null, reply, received);
+            if (reply.isMoreData()) {
+                byte[] next;
+                try {
+                    next = client.receiverReady(reply);
+                } catch (Exception e) {
+                    throw translate(step, e);
+                }
+                return ensureCounters(step).thenCompose(v -> roundTrip(step, next, reply, new GXByteBuffer()));
+            }
+            return CompletableFuture.completedFuture(null);
+        });
+    }
+
+    private MeterException asMeterException(String step, Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        MeterException m = MeterException.find(c);
+        return m != null ? m : translate(step, c);
+    }
+
+    /** Maps what Gurux throws to the failure vocabulary. */
+    MeterException translate(String step, Throwable e) {
+        if (e instanceof MeterException m) return m;
+        if (e instanceof GXDLMSExceptionResponse r) {
+            if (r.getExceptionServiceError() == ExceptionServiceError.INVOCATION_COUNTER_ERROR) {
+                return new MeterException(MeterFailureKind.INVOCATION_COUNTER_OUT_OF_SYNC, meter, step,
+                        "the meter rejected invocation counter " + client.getCiphering().getInvocationCounter(), e);
+            }
+            if (r.getExceptionServiceError() == ExceptionServiceError.DECIPHERING_ERROR) {
+                return new MeterException(MeterFailureKind.AUTHENTICATION_FAILED, meter, step,
+                        "the meter could not decipher the request", e);
+            }
+            return new MeterException(MeterFailureKind.ACCESS_DENIED, meter, step,
+                    "exception response " + r.getStateError() + "/" + r.getExceptionServiceError(), e);
+        }
+        if (e instanceof GXDLMSException g) {
+            if (g.getResult() != null && g.getResult() != AssociationResult.ACCEPTED) return aareFailure(g);
+            if (g.getErrorCode() != 0) return dataAccessFailure(step, g.getErrorCode());
+            String msg = String.valueOf(g.getMessage());
+            if (msg.toLowerCase(Locale.ROOT).contains("decrypt") || msg.toLowerCase(Locale.ROOT).contains("authentication")) {
+                return new MeterException(MeterFailureKind.AUTHENTICATION_FAILED, meter, step, msg, e);
+            }
+            return new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, step, msg, e);
+        }
+        if (e instanceof GXDLMSConfirmedServiceError c) {
+            return new MeterException(MeterFailureKind.ACCESS_DENIED, meter, step,
+                    "confirmed service error " + c.getConfirmedServiceError() + "/" + c.getServiceError(), e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AEADBadTagException || t instanceof javax.crypto.BadPaddingException) {
+                return new MeterException(MeterFailureKind.AUTHENTICATION_FAILED, meter, step,
+                        "the meter's answer does not authenticate with these keys", e);
+            }
+        }
+        return new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, step,
+                "cannot decode the meter's answer: " + e, e);
+    }
+
+    private MeterException dataAccessFailure(String step, int code) {
+        ErrorCode ec;
+        try {
+            ec = ErrorCode.forValue(code);
+        } catch (RuntimeException unknown) {
+            ec = ErrorCode.OTHER_REASON;
+        }
+        MeterFailureKind kind = switch (ec) {
+            case READ_WRITE_DENIED, ACCESS_VIOLATED -> MeterFailureKind.ACCESS_DENIED;
+            case UNDEFINED_OBJECT, UNAVAILABLE_OBJECT, INCONSISTENT_CLASS, UNMATCHED_TYPE -> MeterFailureKind.OBJECT_UNAVAILABLE;
+            case TEMPORARY_FAILURE, HARDWARE_FAULT, RECEIVE_NOT_READY -> MeterFailureKind.METER_BUSY;
+            case REJECTED, DISCONNECT_MODE -> MeterFailureKind.ASSOCIATION_REJECTED;
+            default -> MeterFailureKind.MALFORMED_RESPONSE;
+        };
+        return new MeterException(kind, meter, step, "data-access-result " + ec.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+
+    /** {@code 1-0:1.8.1.255} → {@code 1.0.1.8.1.255} (Gurux's notation). */
+    static String ln(String obis) {
+        return obis.replace('-', '.').replace(':', '.');
+    }
+
+    /** {@code 1.0.1.8.1.255} → {@code 1-0:1.8.1.255}. */
+    static String obisText(String ln) {
+        String[] p = ln.split("\\.");
+        if (p.length != 6) return ln;
+        return p[0] + "-" + p[1] + ":" + p[2] + "." + p[3] + "." + p[4] + "." + p[5];
+    }
+
+    /** A value for printing: byte arrays in hex, lists recursively, the rest as is. */
+    public static Object printable(Object v) {
+        if (v instanceof byte[] b) return HexFormat.of().withUpperCase().formatHex(b);
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object o : l) out.add(printable(o));
+            return out;
+        }
+        if (v instanceof GXDateTime t) return t.getMeterCalendar().toInstant().toString();
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, val) -> out.put(String.valueOf(k), printable(val)));
+            return out;
+        }
+        return v;
+    }
+
+    boolean linkOpen() {
+        return link.isOpen();
+    }
+
+    MeterLink link() {
+        return link;
+    }
+}

@@ -1,0 +1,22 @@
+package org.openhes.headend.protocol.session;
+
+import java.time.Duration;
+import org.openhes.headend.protocol.MeterFailureKind;
+
+/** What the session layer reports for metrics. Called on I/O threads: implementations must not block. */
+public interface SessionEvents {
+    SessionEvents NONE = new SessionEvents() {
+    };
+
+    /** A session started (the TCP connection is being opened). */
+    default void sessionStarted(String operation) {
+    }
+
+    /** A session ended; {@code failure} is null on success. */
+    default void sessionEnded(String operation, MeterFailureKind failure, Duration duration) {
+    }
+
+    /** The invocation counter of a meter was found behind and moved forward. */
+    default void counterResynchronised() {
+    }
+}

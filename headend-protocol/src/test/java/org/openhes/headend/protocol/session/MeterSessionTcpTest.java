@@ -1,0 +1,175 @@
+package org.openhes.headend.protocol.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.openhes.headend.protocol.MeterException;
+import org.openhes.headend.protocol.MeterFailureKind;
+import org.openhes.headend.protocol.model.CommandOutcome;
+import org.openhes.headend.protocol.model.CommandResult;
+import org.openhes.headend.protocol.model.IndexReading;
+import org.openhes.headend.protocol.model.Register;
+import org.openhes.headend.simulator.MeterState;
+import org.openhes.headend.simulator.SimTransport;
+import org.openhes.headend.simulator.SimulatedFleet;
+import org.openhes.headend.simulator.SimulatorConfig;
+
+/** Every operation over real TCP against the simulator, on both transports. */
+class MeterSessionTcpTest {
+    private static final java.util.Map<SimTransport, SimulatorFixture> FIXTURES = new java.util.EnumMap<>(SimTransport.class);
+
+    static SimulatorFixture fixture(SimTransport transport) throws Exception {
+        synchronized (FIXTURES) {
+            SimulatorFixture f = FIXTURES.get(transport);
+            if (f == null) {
+                SimulatedFleet fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(20).port(0).transport(transport)
+                        .clock(java.time.Clock.fixed(SimulatorFixture.NOW, SimulatorFixture.BRUSSELS))
+                        .manualReconnectShare(0.5).wrongKeyMeters(1).build());
+                f = new SimulatorFixture(fleet, SimulatorFixture.fast(), 1);
+                FIXTURES.put(transport, f);
+            }
+            return f;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        FIXTURES.values().forEach(SimulatorFixture::close);
+        FIXTURES.clear();
+    }
+
+    static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws Exception {
+        try {
+            return f.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (Exception) (e.getCause() instanceof Exception ex ? ex : e);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void readsTheFourIndexesWithHls(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        IndexReading r = await(f.client.withSession(f.hls(0), "read", MeterSession::readIndexes));
+        long[] expected = f.fleet.indexesAt(0, SimulatorFixture.NOW);
+        assertThat(r.registers()).extracting(Register::obis)
+                .containsExactly("1-0:1.8.1.255", "1-0:1.8.2.255", "1-0:2.8.1.255", "1-0:2.8.2.255");
+        for (int k = 0; k < 4; k++) {
+            assertThat(r.registers().get(k).value()).isEqualByComparingTo(BigDecimal.valueOf(expected[k]));
+            assertThat(r.registers().get(k).unit()).isEqualTo("Wh");
+        }
+        assertThat(expected[0]).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void readsWithLowAndNoAuthentication(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        IndexReading r = await(f.client.withSession(f.low(1), "read", MeterSession::readIndexes));
+        assertThat(r.registers().get(1).value()).isEqualByComparingTo(BigDecimal.valueOf(f.fleet.indexesAt(1, SimulatorFixture.NOW)[1]));
+        long ic = await(f.client.withSession(f.open(1), "counter", MeterSession::readInvocationCounter));
+        assertThat(ic).isGreaterThanOrEqualTo(0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void readsTheDailyProfileByDateRange(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        LocalDate to = LocalDate.of(2026, 11, 20), from = to.minusDays(9);
+        List<IndexReading> rows = await(f.client.withSession(f.hls(2), "daily",
+                s -> s.readDailyIndexes(from, to, SimulatorFixture.BRUSSELS)));
+        assertThat(rows).hasSize(10);
+        for (int d = 0; d < 10; d++) {
+            ZonedDateTime midnight = from.plusDays(d).atStartOfDay(SimulatorFixture.BRUSSELS);
+            IndexReading row = rows.get(d);
+            assertThat(row.capturedAt()).isEqualTo(midnight.toInstant());
+            long[] expected = f.fleet.indexesAt(2, midnight.toInstant());
+            for (int k = 0; k < 4; k++) {
+                assertThat(row.registers().get(k).value()).isEqualByComparingTo(BigDecimal.valueOf(expected[k]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void disconnectsAndReconnects(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        int automatic = 2; // with manualReconnectShare 0.5 even meters reconnect remotely, odd ones need the button
+        CommandResult off = await(f.client.withSession(f.hls(automatic), "disconnect", MeterSession::disconnect));
+        assertThat(off.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
+        assertThat(off.state()).containsEntry("outputState", false).containsEntry("controlState", "DISCONNECTED");
+        assertThat(f.fleet.state(automatic).outputState()).isFalse();
+        CommandResult on = await(f.client.withSession(f.hls(automatic), "reconnect", MeterSession::reconnect));
+        assertThat(on.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
+        assertThat(f.fleet.state(automatic).outputState()).isTrue();
+
+        int manual = 3;
+        await(f.client.withSession(f.hls(manual), "disconnect", MeterSession::disconnect));
+        CommandResult half = await(f.client.withSession(f.hls(manual), "reconnect", MeterSession::reconnect));
+        assertThat(half.outcome()).isEqualTo(CommandOutcome.READY_FOR_RECONNECTION);
+        assertThat(half.state()).containsEntry("outputState", false).containsEntry("controlState", "READY_FOR_RECONNECTION");
+        assertThat(f.fleet.state(manual).controlState()).isEqualTo(MeterState.READY_FOR_RECONNECTION);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void setsAndClearsThePowerLimit(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        CommandResult set = await(f.client.withSession(f.hls(4), "limit", s -> s.setPowerLimit(2300)));
+        assertThat(set.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
+        assertThat(set.state()).containsEntry("thresholdWatts", 2300L);
+        assertThat(f.fleet.state(4).thresholdNormalWatts()).isEqualTo(2300);
+        CommandResult cleared = await(f.client.withSession(f.hls(4), "unlimit", MeterSession::clearPowerLimit));
+        assertThat(cleared.state()).containsEntry("thresholdWatts", 0L);
+        assertThat(f.fleet.state(4).thresholdNormalWatts()).isZero();
+        assertThatThrownBy(() -> await(f.client.withSession(f.hls(4), "limit", s -> s.setPowerLimit(5))))
+                .isInstanceOfSatisfying(MeterException.class, e -> assertThat(e.kind()).isEqualTo(MeterFailureKind.INVALID_REQUEST))
+                .hasMessageContaining("between 100 and 100000 W");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void displaysTheBalanceAndReadsClockAndGas(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        CommandResult shown = await(f.client.withSession(f.hls(5), "display", s -> s.displayBalance(new BigDecimal("12.34"), "EUR")));
+        assertThat(shown.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
+        assertThat(f.fleet.state(5).message()).isEqualTo("SOLDE 12.34 EUR");
+        assertThat(await(f.client.withSession(f.hls(5), "clock", MeterSession::readClock))).isEqualTo(SimulatorFixture.NOW);
+        Register gas = await(f.client.withSession(f.hls(5), "gas", MeterSession::readGasIndex));
+        assertThat(gas.unit()).isEqualTo("m3");
+        assertThat(gas.value()).isEqualByComparingTo(BigDecimal.valueOf(f.fleet.gasLitresAt(5, SimulatorFixture.NOW), 3));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void wrongKeysAreAnAuthenticationFailure(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        int wrong = f.fleet.size() - 1;
+        assertThatThrownBy(() -> await(f.client.withSession(f.hls(wrong), "read", MeterSession::readIndexes)))
+                .isInstanceOfSatisfying(MeterException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(MeterFailureKind.AUTHENTICATION_FAILED);
+                    assertThat(e.retryable()).isFalse();
+                    assertThat(e.getMessage()).contains(f.fleet.identity(wrong).ean()).contains("associate");
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void resynchronisesABehindInvocationCounterOnce(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        int meter = 6;
+        await(f.client.withSession(f.hls(meter), "read", MeterSession::readIndexes));
+        f.fleet.state(meter).forceInvocationCounter(1_000_000); // another head-end used the meter meanwhile
+        IndexReading r = await(f.client.withSession(f.hls(meter), "read", MeterSession::readIndexes));
+        assertThat(r.registers()).hasSize(4);
+        assertThat(f.counters.peek(f.fleet.identity(meter).ean(), 1)).isGreaterThan(1_000_000);
+    }
+}

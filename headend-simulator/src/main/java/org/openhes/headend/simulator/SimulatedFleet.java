@@ -1,0 +1,233 @@
+package org.openhes.headend.simulator;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A fleet of simulated DLMS/COSEM meters behind real TCP sockets. In the default mode every meter has
+ * its own loopback address (127.1.0.1, 127.1.0.2, ...) on one shared port, and the listener tells the
+ * meters apart by the address the head-end dialled; in single-address mode each meter has its own port
+ * on 127.0.0.1 (small fleets, any OS).
+ */
+public final class SimulatedFleet implements AutoCloseable {
+    private final SimulatorConfig config;
+    private final FleetIdentities identities;
+    private final ConsumptionModel model;
+    private final AtomicReferenceArray<MeterState> states;
+    private final AtomicLong connections = new AtomicLong();
+    private final EventLoopGroup group;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final int[] ports;
+    private int sharedPort;
+
+    private SimulatedFleet(SimulatorConfig config) {
+        this.config = config;
+        this.identities = new FleetIdentities(config.seed(), config.singleAddress(), config.port());
+        this.model = new ConsumptionModel(config.zone());
+        this.states = new AtomicReferenceArray<>(config.meters());
+        this.ports = config.singleAddress() ? new int[config.meters()] : null;
+        this.group = new MultiThreadIoEventLoopGroup(config.workerThreads(), NioIoHandler.newFactory());
+    }
+
+    /** Binds the listeners and returns the running fleet. */
+    public static SimulatedFleet start(SimulatorConfig config) throws InterruptedException {
+        SimulatedFleet fleet = new SimulatedFleet(config);
+        try {
+            fleet.bind();
+        } catch (RuntimeException | InterruptedException e) {
+            fleet.close();
+            throw e;
+        }
+        return fleet;
+    }
+
+    private void bind() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("frames", config.transport() == SimTransport.HDLC
+                                ? MeterFrameDecoders.hdlc() : MeterFrameDecoders.wrapper());
+                        ch.pipeline().addLast("meter", new MeterConnectionHandler(SimulatedFleet.this));
+                    }
+                });
+        if (config.singleAddress()) {
+            for (int i = 0; i < config.meters(); i++) {
+                int want = config.port() == 0 ? 0 : config.port() + i;
+                Channel ch = bindOrFail(bootstrap, new InetSocketAddress("127.0.0.1", want));
+                ports[i] = ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+        } else {
+            // The wildcard address accepts every 127.x.y.z; non-loopback peers are refused by the handler.
+            Channel ch = bindOrFail(bootstrap, new InetSocketAddress(config.port()));
+            sharedPort = ((InetSocketAddress) ch.localAddress()).getPort();
+        }
+    }
+
+    private Channel bindOrFail(ServerBootstrap bootstrap, InetSocketAddress address) throws InterruptedException {
+        var future = bootstrap.bind(address).await();
+        if (!future.isSuccess()) {
+            throw new IllegalStateException("simulator cannot listen on " + address + ": " + future.cause().getMessage()
+                    + " (choose another --port)", future.cause());
+        }
+        listeners.add(future.channel());
+        return future.channel();
+    }
+
+    public SimulatorConfig config() {
+        return config;
+    }
+
+    public int size() {
+        return config.meters();
+    }
+
+    /** The identity the head-end must use for meter {@code i} (with the keys it exports). */
+    public MeterIdentity identity(int i) {
+        return identities.identity(i, config.singleAddress() ? ports[i] : sharedPort);
+    }
+
+    /** The remembered state of meter {@code i}. */
+    public MeterState state(int i) {
+        MeterState s = states.get(i);
+        if (s != null) return s;
+        // One meter in N only reaches ready_for_reconnection on a remote reconnect (control mode 1).
+        boolean manual = manualReconnect(i);
+        states.compareAndSet(i, null, new MeterState(manual ? 1 : 2));
+        return states.get(i);
+    }
+
+    /** True when meter {@code i} needs the customer's button after a remote reconnect. */
+    public boolean manualReconnect(int i) {
+        double share = config.manualReconnectShare();
+        if (share <= 0) return false;
+        long step = Math.max(1, Math.round(1 / share));
+        return i % step == step - 1;
+    }
+
+    /** The four indexes (Wh: import day, import night, export day, export night) meter {@code i} shows at {@code t}. */
+    public long[] indexesAt(int i, java.time.Instant t) {
+        return model.indexes(i, t);
+    }
+
+    /** The gas index of meter {@code i} at {@code t}, in litres. */
+    public long gasLitresAt(int i, java.time.Instant t) {
+        return model.gasLitres(i, t);
+    }
+
+    /** The meter dialled at {@code local}, or -1. */
+    int meterAt(InetSocketAddress local) {
+        if (config.singleAddress()) {
+            int port = local.getPort();
+            for (int i = 0; i < ports.length; i++) if (ports[i] == port) return i;
+            return -1;
+        }
+        int i = FleetIdentities.indexOf(local.getAddress().getAddress());
+        return i >= 0 && i < config.meters() ? i : -1;
+    }
+
+    long connectionAccepted() {
+        return connections.incrementAndGet();
+    }
+
+    /** Connections accepted since start. */
+    public long connections() {
+        return connections.get();
+    }
+
+    Fault decideFault(SplittableRandom random) {
+        FaultRates f = config.faults();
+        if (!f.any()) return Fault.NONE;
+        double r = random.nextDouble();
+        if ((r -= f.refuse()) < 0) return Fault.REFUSE;
+        if ((r -= f.drop()) < 0) return Fault.DROP;
+        if ((r -= f.silent()) < 0) return Fault.SILENT;
+        if ((r -= f.corrupt()) < 0) return Fault.CORRUPT;
+        if ((r -= f.rejectAssociation()) < 0) return Fault.REJECT_ASSOCIATION;
+        return Fault.NONE;
+    }
+
+    SimulatedMeter newMeter(int i, boolean rejectAssociation) {
+        boolean wrong = config.hasWrongKeys(i);
+        return new SimulatedMeter(identity(i), state(i), config, model,
+                identities.realKey("ek", i, wrong), identities.realKey("ak", i, wrong), rejectAssociation);
+    }
+
+    /**
+     * A meter without a socket, for codec benchmarks and unit tests: each call of the returned
+     * function answers one request frame as the meter would on a connection.
+     */
+    public InMemoryMeter openInMemory(int i) {
+        return new InMemoryMeter(newMeter(i, false));
+    }
+
+    /** The registry file the head-end imports: one line per meter, keys in hex. */
+    public void exportCsv(Writer out) {
+        HexFormat hex = HexFormat.of().withUpperCase();
+        try {
+            out.write("meter_id,serial,host,port,transport,client_sap,server_sap,auth,system_title,ek,ak,password,profile,labels\n");
+            for (int i = 0; i < config.meters(); i++) {
+                MeterIdentity id = identity(i);
+                out.write(id.ean() + ',' + id.serial() + ',' + id.host() + ',' + id.port() + ','
+                        + (config.transport() == SimTransport.HDLC ? "hdlc" : "wrapper") + ','
+                        + SimulatedMeter.MANAGEMENT_SAP + ",1,hls-gmac," + id.systemTitleHex() + ','
+                        + hex.formatHex(id.encryptionKey()) + ',' + hex.formatHex(id.authenticationKey()) + ','
+                        + id.password() + ",emucs," + "cell=C" + String.format("%04d", i / 100) + '\n');
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the fleet registry", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel ch : listeners) ch.close().awaitUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /** A socket-less meter: feed it request frames, get its reply frames. */
+    public static final class InMemoryMeter {
+        private final SimulatedMeter meter;
+
+        InMemoryMeter(SimulatedMeter meter) {
+            this.meter = meter;
+        }
+
+        /** Answers one complete request frame; an empty array when the meter sends nothing back. */
+        public byte[] handle(byte[] frame) {
+            try {
+                gurux.dlms.GXServerReply sr = new gurux.dlms.GXServerReply(frame);
+                meter.handleRequest(sr);
+                meter.afterRequest();
+                byte[] reply = sr.getReply();
+                return reply == null ? new byte[0] : reply;
+            } catch (Exception e) {
+                throw new IllegalStateException("simulated meter failed on a request: " + e.getMessage(), e);
+            }
+        }
+    }
+}
