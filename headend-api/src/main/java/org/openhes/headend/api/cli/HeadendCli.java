@@ -1,0 +1,36 @@
+package org.openhes.headend.api.cli;
+
+import org.openhes.headend.protocol.MeterException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code headend} command: every way of running the head-end starts here. */
+@Command(name = "headend", mixinStandardHelpOptions = true, version = "headend 0.1.0",
+        description = "Open head-end system for DLMS/COSEM electricity meters.",
+        subcommands = {ReadCommand.class, MeterCommandCommand.class, SimulateCommand.class})
+public final class HeadendCli {
+    /** Exit code of a meter failure (the message names the failure and what to check). */
+    public static final int METER_FAILURE = 3;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new HeadendCli());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            MeterException m = MeterException.find(e);
+            if (m != null) {
+                cmd.getErr().println("headend: " + m.getMessage() + ": " + m.kind().hint());
+                return METER_FAILURE;
+            }
+            if (e instanceof OneMeter.BadOption || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("headend: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            cmd.getErr().println("headend: " + e);
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return cl;
+    }
+}
