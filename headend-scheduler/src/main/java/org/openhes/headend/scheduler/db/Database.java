@@ -1,0 +1,90 @@
+package org.openhes.headend.scheduler.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The PostgreSQL the head-end uses: a configured server, or an embedded one started from binaries
+ * when none is configured. Pooled by HikariCP; the schema is migrated by Flyway on open.
+ */
+public final class Database implements AutoCloseable {
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource pool;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+        this.embedded = embedded;
+        this.pool = pool;
+    }
+
+    public static Database open(DatabaseSettings s) {
+        EmbeddedPostgres pg = null;
+        String url = s.url(), user = s.user(), password = s.password();
+        try {
+            if (s.embedded()) {
+                Files.createDirectories(s.embeddedDataDir());
+                pg = EmbeddedPostgres.builder().setDataDirectory(s.embeddedDataDir()).setCleanDataDirectory(false)
+                        .setServerConfig("max_connections", "200").start();
+                url = pg.getJdbcUrl("postgres", "postgres");
+                user = "postgres";
+                password = null;
+            }
+            HikariConfig hc = new HikariConfig();
+            hc.setJdbcUrl(url);
+            if (user != null && !user.isBlank()) hc.setUsername(user);
+            if (password != null && !password.isBlank()) hc.setPassword(password);
+            hc.setMaximumPoolSize(s.maxPoolSize());
+            hc.setPoolName("headend");
+            hc.setConnectionTimeout(10_000);
+            hc.setInitializationFailTimeout(30_000);
+            HikariDataSource ds = new HikariDataSource(hc);
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            return new Database(pg, ds);
+        } catch (IOException e) {
+            closeQuietly(pg);
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + s.embeddedDataDir(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(pg);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(EmbeddedPostgres pg) {
+        if (pg == null) return;
+        try {
+            pg.close();
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public HikariDataSource hikari() {
+        return pool;
+    }
+
+    /** True when a connection can be taken and answers. */
+    public boolean isUp() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        closeQuietly(embedded);
+    }
+}

@@ -1,0 +1,11 @@
+package org.openhes.headend.scheduler.jobs;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A job a node holds a lease on. {@code attempt} is the lease token: completing needs it to match.
+ */
+public record ClaimedJob(long id, JobType type, String meterId, String payload, int attempt, int maxAttempts,
+                         Instant runAt, Instant deadline, Instant createdAt, Long readRunId, UUID commandId) {
+}

@@ -1,0 +1,304 @@
+package org.openhes.headend.scheduler.jobs;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.openhes.headend.scheduler.db.Sql;
+import org.openhes.headend.scheduler.db.StoreException;
+
+/**
+ * The durable work queue. Due jobs are claimed in batches with {@code FOR UPDATE SKIP LOCKED} under a
+ * lease; a partial unique index keeps at most one running job per meter across all nodes. Completing
+ * or failing needs the lease (owner and attempt) still to be held, so a node whose lease expired
+ * cannot record a result twice.
+ */
+public final class JobQueue {
+    private final DataSource ds;
+    private final InstantSource clock;
+    private final RetryPolicy retry;
+
+    public JobQueue(DataSource ds, InstantSource clock, RetryPolicy retry) {
+        this.ds = ds;
+        this.clock = clock;
+        this.retry = retry;
+    }
+
+    /** A job to add. */
+    public record NewJob(JobType type, String meterId, String payload, Instant runAt, Instant deadline, Long readRunId,
+                         UUID commandId) {
+    }
+
+    public long enqueue(NewJob j) {
+        return Sql.tx(ds, c -> enqueue(c, j));
+    }
+
+    /** Adds a job inside the caller's transaction. */
+    public long enqueue(Connection c, NewJob j) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO jobs (type, meter_id, priority, payload, state, run_at, deadline, max_attempts, read_run_id,
+                                  command_id, created_at)
+                VALUES (?, ?, ?, ?::jsonb, 'QUEUED', ?, ?, ?, ?, ?, ?) RETURNING id
+                """)) {
+            ps.setString(1, j.type().name());
+            ps.setString(2, j.meterId());
+            ps.setInt(3, j.type().priority);
+            ps.setString(4, j.payload() == null ? "{}" : j.payload());
+            ps.setTimestamp(5, Sql.ts(j.runAt() == null ? clock.instant() : j.runAt()));
+            ps.setTimestamp(6, Sql.ts(j.deadline()));
+            ps.setInt(7, j.type().maxAttempts);
+            if (j.readRunId() == null) ps.setNull(8, Types.BIGINT); else ps.setLong(8, j.readRunId());
+            ps.setObject(9, j.commandId());
+            ps.setTimestamp(10, Sql.ts(clock.instant()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static final String CLAIM = """
+            WITH candidates AS (
+                SELECT id, meter_id, priority, run_at FROM jobs
+                 WHERE state = 'QUEUED' AND run_at <= ?
+                 ORDER BY priority, run_at
+                 LIMIT ?
+                 FOR UPDATE SKIP LOCKED
+            ), one_per_meter AS (
+                SELECT DISTINCT ON (c.meter_id) c.id, c.priority, c.run_at FROM candidates c
+                 WHERE NOT EXISTS (SELECT 1 FROM jobs r WHERE r.meter_id = c.meter_id AND r.state = 'RUNNING')
+                 ORDER BY c.meter_id, c.priority, c.run_at
+            ), chosen AS (
+                SELECT id FROM one_per_meter ORDER BY priority, run_at LIMIT ?
+            )
+            UPDATE jobs j SET state = 'RUNNING', lease_owner = ?, lease_expires_at = ?, attempts = j.attempts + 1
+              FROM chosen WHERE j.id = chosen.id
+            RETURNING j.id, j.type, j.meter_id, j.payload::text, j.attempts, j.max_attempts, j.run_at, j.deadline,
+                      j.created_at, j.read_run_id, j.command_id
+            """;
+
+    /** Claims up to {@code limit} due jobs for {@code owner}, at most one per meter. */
+    public List<ClaimedJob> claim(String owner, int limit, Duration lease) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Sql.tx(ds, c -> {
+                    Instant now = clock.instant();
+                    try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
+                        ps.setTimestamp(1, Sql.ts(now));
+                        ps.setInt(2, limit * 4);
+                        ps.setInt(3, limit);
+                        ps.setString(4, owner);
+                        ps.setTimestamp(5, Sql.ts(now.plus(lease)));
+                        List<ClaimedJob> out = new ArrayList<>();
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                long run = rs.getLong(10);
+                                out.add(new ClaimedJob(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3),
+                                        rs.getString(4), rs.getInt(5), rs.getInt(6), Sql.instant(rs.getTimestamp(7)),
+                                        Sql.instant(rs.getTimestamp(8)), Sql.instant(rs.getTimestamp(9)),
+                                        rs.wasNull() ? null : run, (UUID) rs.getObject(11)));
+                            }
+                        }
+                        markCommandsRunning(c, out);
+                        return out;
+                    }
+                });
+            } catch (StoreException e) {
+                // Two nodes picked different jobs of one meter at the same instant: the unique index
+                // refused one claim. Claim again; the other node's job is now visible as running.
+                if (attempt < 3 && e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) continue;
+                throw e;
+            }
+        }
+    }
+
+    private void markCommandsRunning(Connection c, List<ClaimedJob> jobs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE commands SET status = 'RUNNING', attempts = ?, updated_at = ? WHERE id = ?
+                """); PreparedStatement h = c.prepareStatement("INSERT INTO command_history VALUES (?, ?, 'RUNNING', ?)")) {
+            for (ClaimedJob j : jobs) {
+                if (j.commandId() == null) continue;
+                ps.setInt(1, j.attempt());
+                ps.setTimestamp(2, Sql.ts(clock.instant()));
+                ps.setObject(3, j.commandId());
+                ps.addBatch();
+                h.setObject(1, j.commandId());
+                h.setTimestamp(2, Sql.ts(clock.instant()));
+                h.setString(3, "attempt " + j.attempt());
+                h.addBatch();
+            }
+            ps.executeBatch();
+            h.executeBatch();
+        }
+    }
+
+    /** What finishing a job did. */
+    public enum Finish { SUCCEEDED, RETRY, DEAD, LEASE_LOST }
+
+    /** Records a job's result if {@code owner} still holds its lease; decides retry or dead on failure. */
+    public Finish finish(ClaimedJob job, String owner, JobResult result) {
+        Instant now = clock.instant();
+        RetryPolicy.Decision decision = result.succeeded() ? null
+                : retry.next(job.attempt(), job.maxAttempts(), result, now, job.deadline(), ThreadLocalRandom.current()::nextDouble);
+        return Sql.tx(ds, c -> {
+            String state = result.succeeded() ? "SUCCEEDED" : decision.retry() ? "QUEUED" : "DEAD";
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE jobs SET state = ?, result = ?::jsonb, last_failure = ?, last_failure_kind = ?,
+                                    run_at = COALESCE(?, run_at), lease_owner = NULL, lease_expires_at = NULL,
+                                    finished_at = CASE WHEN ? IN ('SUCCEEDED', 'DEAD') THEN ?::timestamptz END
+                     WHERE id = ? AND state = 'RUNNING' AND lease_owner = ? AND attempts = ?
+                    """)) {
+                ps.setString(1, state);
+                ps.setString(2, result.resultJson());
+                ps.setString(3, result.succeeded() ? null
+                        : result.message() + (decision.retry() ? "" : " [" + decision.reason() + "]"));
+                ps.setString(4, result.failureKind());
+                ps.setTimestamp(5, Sql.ts(decision != null && decision.retry() ? decision.at() : null));
+                ps.setString(6, state);
+                ps.setTimestamp(7, Sql.ts(now));
+                ps.setLong(8, job.id());
+                ps.setString(9, owner);
+                ps.setInt(10, job.attempt());
+                if (ps.executeUpdate() == 0) return Finish.LEASE_LOST;
+            }
+            if (job.commandId() != null) updateCommand(c, job, result, state, decision, now);
+            return result.succeeded() ? Finish.SUCCEEDED : decision.retry() ? Finish.RETRY : Finish.DEAD;
+        });
+    }
+
+    private static void updateCommand(Connection c, ClaimedJob job, JobResult result, String jobState,
+                                      RetryPolicy.Decision decision, Instant now) throws SQLException {
+        String status = switch (jobState) {
+            case "SUCCEEDED" -> "SUCCEEDED";
+            case "QUEUED" -> "QUEUED";
+            default -> decision != null && "deadline passed".equals(decision.reason()) ? "EXPIRED" : "FAILED";
+        };
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE commands SET status = ?, attempts = ?, result = COALESCE(?::jsonb, result), error = ?, updated_at = ?
+                 WHERE id = ?
+                """); PreparedStatement h = c.prepareStatement("INSERT INTO command_history VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, status);
+            ps.setInt(2, job.attempt());
+            ps.setString(3, result.resultJson());
+            ps.setString(4, result.succeeded() ? null : result.failureKind() + ": " + result.message());
+            ps.setTimestamp(5, Sql.ts(now));
+            ps.setObject(6, job.commandId());
+            ps.executeUpdate();
+            h.setObject(1, job.commandId());
+            h.setTimestamp(2, Sql.ts(now));
+            h.setString(3, status);
+            h.setString(4, result.succeeded() ? null : result.failureKind() + ": " + result.message());
+            h.executeUpdate();
+        }
+    }
+
+    /** Extends the leases {@code owner} holds; returns how many. */
+    public int heartbeat(String owner, Duration lease) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE jobs SET lease_expires_at = ? WHERE state = 'RUNNING' AND lease_owner = ?")) {
+                ps.setTimestamp(1, Sql.ts(clock.instant().plus(lease)));
+                ps.setString(2, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Gives back the jobs of nodes whose lease expired (they crashed or lost the database). */
+    public int expireLeases() {
+        return Sql.tx(ds, c -> {
+            Instant now = clock.instant();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END,
+                                    last_failure = 'lease of ' || lease_owner || ' expired', last_failure_kind = 'LEASE_EXPIRED',
+                                    lease_owner = NULL, lease_expires_at = NULL, run_at = ?
+                     WHERE state = 'RUNNING' AND lease_expires_at < ?
+                    """)) {
+                ps.setTimestamp(1, Sql.ts(now));
+                ps.setTimestamp(2, Sql.ts(now));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Puts a dead job back in the queue with fresh attempts. */
+    public boolean requeue(long jobId) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE jobs SET state = 'QUEUED', attempts = 0, run_at = ?, finished_at = NULL WHERE id = ? AND state = 'DEAD'
+                    """)) {
+                ps.setTimestamp(1, Sql.ts(clock.instant()));
+                ps.setLong(2, jobId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** A job as operators see it. */
+    public record JobView(long id, JobType type, String meterId, String state, int attempts, String lastFailureKind,
+                          String lastFailure, Instant runAt, Instant createdAt) {
+    }
+
+    public List<JobView> list(String state, int limit, long afterId) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, type, meter_id, state, attempts, last_failure_kind, last_failure, run_at, created_at
+                      FROM jobs WHERE state = ? AND id > ? ORDER BY id LIMIT ?
+                    """)) {
+                ps.setString(1, state);
+                ps.setLong(2, afterId);
+                ps.setInt(3, limit);
+                List<JobView> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new JobView(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                                rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs.getTimestamp(8)),
+                                Sql.instant(rs.getTimestamp(9))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public JobView find(long id) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, type, meter_id, state, attempts, last_failure_kind, last_failure, run_at, created_at
+                      FROM jobs WHERE id = ?
+                    """)) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return null;
+                    return new JobView(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                            rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs.getTimestamp(8)),
+                            Sql.instant(rs.getTimestamp(9)));
+                }
+            }
+        });
+    }
+
+    /** Jobs by type and state, for metrics. */
+    public Map<String, Map<String, Long>> counts() {
+        return Sql.tx(ds, c -> {
+            Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT type, state, count(*) FROM jobs WHERE state <> 'SUCCEEDED' GROUP BY type, state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
+            }
+            return out;
+        });
+    }
+}

@@ -1,0 +1,176 @@
+package org.openhes.headend.scheduler.jobs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's worker: one thread claims due jobs in batches while there is room (at most
+ * {@code maxInFlight} running), hands them to the asynchronous handler, and records each result on a
+ * small executor so that database writes never run on I/O threads. Leases are renewed by heartbeat and
+ * other nodes' expired leases are taken back.
+ */
+public final class JobWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+
+    private final JobQueue queue;
+    private final JobHandler handler;
+    private final JobListener listener;
+    private final WorkerSettings settings;
+    private final Semaphore room;
+    private final ExecutorService recorder = Executors.newFixedThreadPool(2, r -> daemon(r, "job-recorder"));
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Object wake = new Object();
+    private Thread loop;
+    private volatile boolean healthy = true;
+
+    public JobWorker(JobQueue queue, JobHandler handler, JobListener listener, WorkerSettings settings) {
+        this.queue = queue;
+        this.handler = handler;
+        this.listener = listener;
+        this.settings = settings;
+        this.room = new Semaphore(settings.maxInFlight());
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public void start() {
+        if (!running.compareAndSet(false, true)) return;
+        loop = daemon(this::run, "job-worker-" + settings.nodeId());
+        loop.start();
+    }
+
+    /** Wakes the loop now (e.g. a command was just queued). */
+    public void nudge() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    public int inFlight() {
+        return settings.maxInFlight() - room.availablePermits();
+    }
+
+    /** False after the database refused the last round (readiness). */
+    public boolean healthy() {
+        return running.get() && healthy;
+    }
+
+    private void run() {
+        long nextHeartbeat = 0, nextExpiry = 0;
+        while (running.get()) {
+            try {
+                long now = System.nanoTime();
+                if (now >= nextHeartbeat) {
+                    queue.heartbeat(settings.nodeId(), settings.lease());
+                    nextHeartbeat = now + settings.lease().toNanos() / 3;
+                }
+                if (now >= nextExpiry) {
+                    int back = queue.expireLeases();
+                    if (back > 0) log.warn("took back {} jobs whose lease expired", back);
+                    nextExpiry = now + settings.lease().toNanos() / 2;
+                }
+                int free = room.availablePermits();
+                int claimed = 0;
+                if (free > 0) {
+                    List<ClaimedJob> jobs = queue.claim(settings.nodeId(), Math.min(free, settings.claimBatch()), settings.lease());
+                    claimed = jobs.size();
+                    for (ClaimedJob job : jobs) dispatch(job);
+                }
+                healthy = true;
+                if (claimed == 0 || room.availablePermits() == 0) pause(settings.pollInterval());
+            } catch (RuntimeException e) {
+                healthy = false;
+                log.warn("worker round failed, retrying in {}: {}", settings.pollInterval(), e.getMessage());
+                pause(settings.pollInterval().multipliedBy(5));
+            }
+        }
+    }
+
+    private void pause(Duration d) {
+        synchronized (wake) {
+            try {
+                wake.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running.set(false);
+            }
+        }
+    }
+
+    private void dispatch(ClaimedJob job) {
+        room.acquireUninterruptibly();
+        CompletableFuture<JobResult> work;
+        try {
+            work = handler.handle(job);
+        } catch (RuntimeException e) {
+            work = CompletableFuture.failedFuture(e);
+        }
+        work.handle((result, error) -> error == null ? result
+                        : JobResult.failure("HANDLER_ERROR", true, String.valueOf(error.getMessage())))
+                .thenAcceptAsync(result -> record(job, result), recorder);
+    }
+
+    private void record(ClaimedJob job, JobResult result) {
+        try {
+            JobQueue.Finish finish = recordWithRetry(job, result);
+            if (finish == JobQueue.Finish.LEASE_LOST) {
+                log.warn("job {} finished after its lease was lost; its result was not recorded (another node runs it)", job.id());
+            }
+            listener.finished(job, result, finish);
+        } catch (RuntimeException e) {
+            log.error("could not record job {} (the lease will expire and the job will run again): {}", job.id(), e.getMessage());
+        } finally {
+            room.release();
+            nudge();
+        }
+    }
+
+    /** A database restart should not lose a finished read: try a few times before letting the lease expire. */
+    private JobQueue.Finish recordWithRetry(ClaimedJob job, JobResult result) {
+        RuntimeException last = null;
+        for (int i = 0; i < 5; i++) {
+            try {
+                return queue.finish(job, settings.nodeId(), result);
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(200L << i);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw last;
+    }
+
+    /** Stops claiming and waits up to {@code grace} for running jobs to be recorded. */
+    public void stop(Duration grace) {
+        if (!running.compareAndSet(true, false)) return;
+        nudge();
+        try {
+            if (loop != null) loop.join(grace.toMillis());
+            if (room.tryAcquire(settings.maxInFlight(), grace.toMillis(), TimeUnit.MILLISECONDS)) room.release(settings.maxInFlight());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        recorder.shutdown();
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+}

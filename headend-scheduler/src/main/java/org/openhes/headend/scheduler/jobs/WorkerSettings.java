@@ -1,0 +1,17 @@
+package org.openhes.headend.scheduler.jobs;
+
+import java.time.Duration;
+
+/**
+ * @param nodeId       this node's name in leases
+ * @param maxInFlight  jobs running at once on this node (match the connection pool's capacity)
+ * @param claimBatch   jobs claimed per round trip
+ * @param pollInterval how long to wait when nothing is due
+ * @param lease        how long a claimed job stays ours without a heartbeat
+ */
+public record WorkerSettings(String nodeId, int maxInFlight, int claimBatch, Duration pollInterval, Duration lease) {
+    public WorkerSettings {
+        if (maxInFlight < 1) throw new IllegalArgumentException("worker max in flight must be >= 1");
+        if (claimBatch < 1) throw new IllegalArgumentException("worker claim batch must be >= 1");
+    }
+}

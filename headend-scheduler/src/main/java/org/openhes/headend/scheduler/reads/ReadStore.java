@@ -1,0 +1,162 @@
+package org.openhes.headend.scheduler.reads;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.openhes.headend.scheduler.db.Sql;
+
+/**
+ * Index reads, stored idempotently (the same read twice is one row) in monthly partitions created on
+ * demand, written as multi-row batches.
+ */
+public final class ReadStore {
+    private final DataSource ds;
+    private final InstantSource clock;
+    private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
+
+    public ReadStore(DataSource ds, InstantSource clock) {
+        this.ds = ds;
+        this.clock = clock;
+    }
+
+    /** Stores reads; returns how many were new. */
+    public int store(List<IndexRead> reads) {
+        if (reads.isEmpty()) return 0;
+        Set<YearMonth> months = new TreeSet<>();
+        for (IndexRead r : reads) months.add(YearMonth.from(r.capturedAt().atOffset(ZoneOffset.UTC)));
+        months.removeAll(partitions);
+        if (!months.isEmpty()) ensurePartitions(months);
+        Instant received = clock.instant();
+        return Sql.tx(ds, c -> {
+            int stored = 0;
+            final int chunk = 1000;
+            for (int from = 0; from < reads.size(); from += chunk) {
+                List<IndexRead> part = reads.subList(from, Math.min(reads.size(), from + chunk));
+                StringBuilder sql = new StringBuilder(
+                        "INSERT INTO daily_reads (meter_id, obis, captured_at, value, unit, source, received_at) VALUES ");
+                for (int k = 0; k < part.size(); k++) sql.append(k == 0 ? "" : ",").append("(?,?,?,?,?,?,?)");
+                sql.append(" ON CONFLICT DO NOTHING");
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    int i = 1;
+                    for (IndexRead r : part) {
+                        ps.setString(i++, r.meterId());
+                        ps.setString(i++, r.obis());
+                        ps.setTimestamp(i++, Sql.ts(r.capturedAt()));
+                        ps.setBigDecimal(i++, r.value());
+                        ps.setString(i++, r.unit());
+                        ps.setString(i++, r.source().name());
+                        ps.setTimestamp(i++, Sql.ts(received));
+                    }
+                    stored += ps.executeUpdate();
+                }
+            }
+            return stored;
+        });
+    }
+
+    private void ensurePartitions(Set<YearMonth> months) {
+        Sql.tx(ds, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(hashtext('daily_reads_partitions'))");
+                for (YearMonth m : months) {
+                    String name = String.format("daily_reads_%04d_%02d", m.getYear(), m.getMonthValue());
+                    if (exists(c, name)) continue;
+                    // Rows of that month that landed in the default partition move into the new one.
+                    st.execute("CREATE TEMP TABLE moving ON COMMIT DROP AS SELECT * FROM daily_reads_default WHERE captured_at >= '"
+                            + m.atDay(1) + " 00:00+00' AND captured_at < '" + m.plusMonths(1).atDay(1) + " 00:00+00'");
+                    st.execute("DELETE FROM daily_reads_default WHERE captured_at >= '" + m.atDay(1)
+                            + " 00:00+00' AND captured_at < '" + m.plusMonths(1).atDay(1) + " 00:00+00'");
+                    st.execute("CREATE TABLE " + name + " PARTITION OF daily_reads FOR VALUES FROM ('" + m.atDay(1)
+                            + " 00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00+00')");
+                    st.execute("INSERT INTO daily_reads SELECT * FROM moving");
+                    st.execute("DROP TABLE moving");
+                }
+            }
+            return null;
+        });
+        partitions.addAll(months);
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** A meter's reads captured from the start of {@code from} to the end of {@code to}, local dates. */
+    public List<IndexRead> forMeter(String meterId, LocalDate from, LocalDate to, ZoneId zone) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT meter_id, captured_at, obis, value, unit, source FROM daily_reads
+                     WHERE meter_id = ? AND captured_at >= ? AND captured_at < ?
+                     ORDER BY captured_at, obis
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setTimestamp(2, Sql.ts(from.atStartOfDay(zone).toInstant()));
+                ps.setTimestamp(3, Sql.ts(to.plusDays(1).atStartOfDay(zone).toInstant()));
+                List<IndexRead> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(read(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Streams every read captured on local {@code day} (the fleet's midnight captures), ordered by meter. */
+    public void streamDay(LocalDate day, ZoneId zone, Consumer<IndexRead> sink) {
+        Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT meter_id, captured_at, obis, value, unit, source FROM daily_reads
+                     WHERE captured_at >= ? AND captured_at < ? ORDER BY meter_id, captured_at, obis
+                    """)) {
+                ps.setFetchSize(5000);
+                ps.setTimestamp(1, Sql.ts(day.atStartOfDay(zone).toInstant()));
+                ps.setTimestamp(2, Sql.ts(day.plusDays(1).atStartOfDay(zone).toInstant()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) sink.accept(read(rs));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Local days in [from, to] without a daily-profile read at their midnight. */
+    public List<LocalDate> missingDays(String meterId, LocalDate from, LocalDate to, ZoneId zone) {
+        Set<Instant> have = new java.util.HashSet<>();
+        for (IndexRead r : forMeter(meterId, from, to, zone)) {
+            if (r.source() == IndexRead.Source.DAILY_PROFILE) have.add(r.capturedAt());
+        }
+        List<LocalDate> missing = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            if (!have.contains(d.atStartOfDay(zone).toInstant())) missing.add(d);
+        }
+        return missing;
+    }
+
+    private static IndexRead read(ResultSet rs) throws SQLException {
+        java.math.BigDecimal v = rs.getBigDecimal(4).stripTrailingZeros();
+        if (v.scale() < 0) v = v.setScale(0);
+        return new IndexRead(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), v,
+                rs.getString(5), IndexRead.Source.valueOf(rs.getString(6)));
+    }
+}
