@@ -94,6 +94,11 @@ public final class JobQueue {
             try {
                 return Sql.tx(ds, c -> {
                     Instant now = clock.instant();
+                    // Claims are short and batched: taking them one node at a time costs little and means the
+                    // "no running job for this meter" check cannot race another node's claim.
+                    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('headend.jobs.claim'))")) {
+                        lock.execute();
+                    }
                     try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                         ps.setTimestamp(1, Sql.ts(now));
                         ps.setInt(2, limit * 4);
@@ -115,9 +120,9 @@ public final class JobQueue {
                     }
                 });
             } catch (StoreException e) {
-                // Two nodes picked different jobs of one meter at the same instant: the unique index
-                // refused one claim. Claim again; the other node's job is now visible as running.
-                if (attempt < 3 && e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) continue;
+                // Safety net: should two claims still pick jobs of one meter, the unique index refuses one;
+                // claiming again sees the other node's job as running.
+                if (attempt < 5 && e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) continue;
                 throw e;
             }
         }
