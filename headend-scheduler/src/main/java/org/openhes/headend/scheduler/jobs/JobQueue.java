@@ -294,6 +294,18 @@ public final class JobQueue {
         });
     }
 
+    /** The result JSON a job recorded, or null. */
+    public String resultOf(long id) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT result::text FROM jobs WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
     /** Jobs by type and state, for metrics. */
     public Map<String, Map<String, Long>> counts() {
         return Sql.tx(ds, c -> {

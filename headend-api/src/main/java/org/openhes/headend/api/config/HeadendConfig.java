@@ -1,0 +1,79 @@
+package org.openhes.headend.api.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.HexFormat;
+
+/**
+ * Every setting of a head-end node, read and validated once at start-up. Names are dotted in the
+ * config file ({@code pool.max.sessions}) and HEADEND_ + upper case in the environment
+ * ({@code HEADEND_POOL_MAX_SESSIONS}). A bad value stops the start with the setting's name.
+ */
+public record HeadendConfig(
+        String nodeId, String httpHost, int httpPort, int pushPort,
+        String dbUrl, String dbUser, String dbPassword, int dbPool, Path dataDir,
+        String masterKey, Path masterKeyFile, String adminToken, String callbackSecret,
+        int poolMaxSessions, int poolPerHost, int poolNewPerSecond, int poolMaxWaiting, int ioThreads,
+        Duration connectTimeout, Duration responseTimeout, Duration sessionTimeout,
+        int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
+        boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
+        byte[] clientSystemTitle) {
+
+    public static HeadendConfig from(Settings s) {
+        Path data = Path.of(s.string("data.dir", "headend-data"));
+        int poolMax = s.integer("pool.max.sessions", 2000, 1, 200_000);
+        String title = s.string("client.system.title", "4F48450000000001");
+        byte[] titleBytes;
+        try {
+            titleBytes = HexFormat.of().parseHex(title);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("client.system.title (HEADEND_CLIENT_SYSTEM_TITLE) must be 16 hex digits (was " + title + ")");
+        }
+        if (titleBytes.length != 8) throw new ConfigException("client.system.title (HEADEND_CLIENT_SYSTEM_TITLE) must be 16 hex digits (was " + title + ")");
+        return new HeadendConfig(
+                s.string("node.id", hostName()),
+                s.string("http.host", "0.0.0.0"),
+                s.integer("http.port", 8080, 0, 65535),
+                s.integer("push.port", 4060, 0, 65535),
+                s.get("db.url").orElse(null), s.string("db.user", null), s.string("db.password", null),
+                s.integer("db.pool", 16, 2, 200),
+                data,
+                s.get("master.key").orElse(null),
+                Path.of(s.string("master.key.file", data.resolve("master.key").toString())),
+                s.get("admin.token").orElse(null),
+                s.get("callback.secret").orElse(null),
+                poolMax,
+                s.integer("pool.per.host", 1, 1, 10_000),
+                s.integer("pool.new.per.second", 0, 0, 1_000_000),
+                s.integer("pool.max.waiting", 100_000, 0, 10_000_000),
+                s.integer("io.threads", 0, 0, 256),
+                s.duration("connect.timeout", Duration.ofSeconds(10)),
+                s.duration("response.timeout", Duration.ofSeconds(30)),
+                s.duration("session.timeout", Duration.ofMinutes(3)),
+                s.integer("worker.max.in.flight", poolMax, 1, 200_000),
+                s.integer("worker.claim.batch", 200, 1, 10_000),
+                s.duration("worker.lease", Duration.ofMinutes(5)),
+                s.duration("worker.poll", Duration.ofMillis(500)),
+                s.bool("read.plan.enabled", true),
+                s.localTime("read.plan.time", LocalTime.of(1, 30)),
+                s.zone("read.plan.zone", ZoneId.of("Europe/Brussels")),
+                s.duration("read.spread", Duration.ofHours(4)),
+                s.integer("catchup.days", 40, 1, 40),
+                titleBytes);
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        return h == null || h.isBlank() ? "node-" + ProcessHandle.current().pid() : h;
+    }
+
+    @Override
+    public String toString() {
+        return "HeadendConfig[node=" + nodeId + ", http=" + httpHost + ":" + httpPort + ", db="
+                + (dbUrl == null ? "embedded in " + dataDir : dbUrl) + ", pool=" + poolMaxSessions + "/" + poolPerHost
+                + " per host, worker=" + workerMaxInFlight + " in flight, plan=" + (readPlanEnabled ? readPlanTime + " " + zone : "off")
+                + ", secrets=***]";
+    }
+}

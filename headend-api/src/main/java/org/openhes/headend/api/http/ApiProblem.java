@@ -1,0 +1,28 @@
+package org.openhes.headend.api.http;
+
+/**
+ * A request the API refuses, answered as RFC 9457 problem details: a status, a short title, what was
+ * wrong and, when one field is to blame, its name.
+ */
+public final class ApiProblem extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    final int status;
+    final String title;
+    final String field;
+
+    public ApiProblem(int status, String title, String detail, String field) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.field = field;
+    }
+
+    public static ApiProblem badRequest(String field, String detail) {
+        return new ApiProblem(400, "Invalid request", detail, field);
+    }
+
+    public static ApiProblem notFound(String what) {
+        return new ApiProblem(404, "Not found", what, null);
+    }
+}

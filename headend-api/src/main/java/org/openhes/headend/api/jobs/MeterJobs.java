@@ -1,0 +1,181 @@
+package org.openhes.headend.api.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.openhes.headend.api.node.MeterDirectory;
+import org.openhes.headend.protocol.MeterException;
+import org.openhes.headend.protocol.model.CommandOutcome;
+import org.openhes.headend.protocol.model.CommandResult;
+import org.openhes.headend.protocol.model.IndexReading;
+import org.openhes.headend.protocol.model.MeterTarget;
+import org.openhes.headend.protocol.model.Register;
+import org.openhes.headend.protocol.session.MeterClient;
+import org.openhes.headend.protocol.session.MeterSession;
+import org.openhes.headend.scheduler.jobs.ClaimedJob;
+import org.openhes.headend.scheduler.jobs.JobHandler;
+import org.openhes.headend.scheduler.jobs.JobResult;
+import org.openhes.headend.scheduler.reads.IndexRead;
+import org.openhes.headend.scheduler.reads.ReadStore;
+
+/**
+ * What each kind of job does with a meter: the pipeline from a claimed job to stored reads or a
+ * command result. Looks the meter up (on the database executor), runs one session, writes reads
+ * through the batch writer, and describes the outcome for the queue.
+ */
+public final class MeterJobs implements JobHandler {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MeterDirectory directory;
+    private final MeterClient client;
+    private final ReadStore reads;
+    private final BatchWriter<IndexRead> readWriter;
+    private final Executor db;
+    private final InstantSource clock;
+    private final ZoneId zone;
+    private final int catchUpDays;
+
+    public MeterJobs(MeterDirectory directory, MeterClient client, ReadStore reads, BatchWriter<IndexRead> readWriter,
+                     Executor db, InstantSource clock, ZoneId zone, int catchUpDays) {
+        this.directory = directory;
+        this.client = client;
+        this.reads = reads;
+        this.readWriter = readWriter;
+        this.db = db;
+        this.clock = clock;
+        this.zone = zone;
+        this.catchUpDays = catchUpDays;
+    }
+
+    @Override
+    public CompletableFuture<JobResult> handle(ClaimedJob job) {
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(job.payload());
+        } catch (Exception e) {
+            return CompletableFuture.completedFuture(JobResult.failure("INVALID_REQUEST", false, "payload is not JSON: " + e.getMessage()));
+        }
+        return CompletableFuture.supplyAsync(() -> directory.target(job.meterId()), db)
+                .thenCompose(target -> target.isEmpty()
+                        ? CompletableFuture.completedFuture(JobResult.failure("UNKNOWN_METER", false, "meter " + job.meterId() + " is not registered"))
+                        : run(job, payload, target.get()))
+                .exceptionally(MeterJobs::failure);
+    }
+
+    private CompletableFuture<JobResult> run(ClaimedJob job, JsonNode payload, MeterTarget target) {
+        return switch (job.type()) {
+            case DAILY_READ -> dailyRead(target, LocalDate.parse(payload.path("date").asText(LocalDate.now(clock.instant().atZone(zone).getZone()).toString())));
+            case ON_DEMAND_READ -> onDemandRead(target);
+            case COMMAND -> command(target, payload);
+            case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.setClock(clock.instant()))
+                    .thenApply(t -> JobResult.success(json(Map.of("clock", t.toString()))));
+        };
+    }
+
+    /** The day's midnight capture, and the missing days before it (catch-up) in the same session. */
+    private CompletableFuture<JobResult> dailyRead(MeterTarget target, LocalDate date) {
+        return CompletableFuture.supplyAsync(() -> reads.missingDays(target.meterId(), date.minusDays(catchUpDays - 1), date, zone), db)
+                .thenCompose(missing -> {
+                    LocalDate from = missing.isEmpty() ? date : missing.get(0);
+                    return client.withSession(target, "daily-read", s -> s.readDailyIndexes(from, date, zone)
+                            .thenCompose(rows -> s.readGasIndex().handle((gas, e) -> new DailyResult(rows, e == null ? gas : null))));
+                })
+                .thenCompose(result -> {
+                    List<IndexRead> out = new ArrayList<>();
+                    for (IndexReading row : result.rows()) out.addAll(toReads(target.meterId(), row, IndexRead.Source.DAILY_PROFILE));
+                    if (result.gas() != null) {
+                        out.add(toRead(target.meterId(), clock.instant(), result.gas(), IndexRead.Source.ON_DEMAND));
+                    }
+                    Instant wanted = date.atStartOfDay(zone).toInstant();
+                    boolean hasDay = result.rows().stream().anyMatch(r -> r.capturedAt().equals(wanted));
+                    return readWriter.add(out).thenApply(v -> hasDay
+                            ? JobResult.success(json(Map.of("date", date.toString(), "rows", result.rows().size())))
+                            : JobResult.failure("NO_PROFILE_ROW", true, "the daily profile has no row captured at " + wanted
+                            + " (got " + result.rows().size() + " rows)"));
+                });
+    }
+
+    private record DailyResult(List<IndexReading> rows, Register gas) {
+    }
+
+    private CompletableFuture<JobResult> onDemandRead(MeterTarget target) {
+        return client.withSession(target, "on-demand-read", MeterSession::readIndexes).thenCompose(now -> {
+            List<IndexRead> out = toReads(target.meterId(), now, IndexRead.Source.ON_DEMAND);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("meterId", target.meterId());
+            result.put("capturedAt", now.capturedAt().toString());
+            result.put("registers", registers(now.registers()));
+            return readWriter.add(out).thenApply(v -> JobResult.success(json(result)));
+        });
+    }
+
+    private CompletableFuture<JobResult> command(MeterTarget target, JsonNode p) {
+        String type = p.path("type").asText();
+        Function<MeterSession, CompletableFuture<CommandResult>> op = switch (type) {
+            case "DISCONNECT" -> MeterSession::disconnect;
+            case "RECONNECT" -> MeterSession::reconnect;
+            case "SET_POWER_LIMIT" -> s -> s.setPowerLimit(p.path("watts").asLong());
+            case "CLEAR_POWER_LIMIT" -> MeterSession::clearPowerLimit;
+            case "DISPLAY_BALANCE" -> s -> s.displayBalance(new BigDecimal(p.path("amount").asText()), p.path("currency").asText("EUR"));
+            default -> null;
+        };
+        if (op == null) return CompletableFuture.completedFuture(JobResult.failure("INVALID_REQUEST", false, "unsupported command " + type));
+        return client.withSession(target, type.toLowerCase(), op).thenApply(r -> {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("outcome", r.outcome().name());
+            result.put("state", new java.util.TreeMap<>(r.state()));
+            if (r.outcome() == CommandOutcome.NOT_APPLIED) {
+                return new JobResult(false, json(result), "NOT_APPLIED", true, "the meter did not reach the requested state: " + r.state());
+            }
+            return JobResult.success(json(result));
+        });
+    }
+
+    static List<IndexRead> toReads(String meterId, IndexReading reading, IndexRead.Source source) {
+        List<IndexRead> out = new ArrayList<>(reading.registers().size());
+        for (Register r : reading.registers()) out.add(toRead(meterId, reading.capturedAt(), r, source));
+        return out;
+    }
+
+    static IndexRead toRead(String meterId, Instant at, Register r, IndexRead.Source source) {
+        return new IndexRead(meterId, at, r.obis(), r.value(), r.unit(), source);
+    }
+
+    static List<Map<String, Object>> registers(List<Register> regs) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Register r : regs) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("obis", r.obis());
+            m.put("value", r.value());
+            m.put("unit", r.unit());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static JobResult failure(Throwable e) {
+        MeterException m = MeterException.find(e);
+        if (m != null) return JobResult.failure(m.kind().name(), m.retryable(), m.getMessage());
+        Throwable c = e.getCause() != null ? e.getCause() : e;
+        return JobResult.failure("INTERNAL", true, c.toString());
+    }
+
+    static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.openhes.headend.api.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.openhes.headend.protocol.MeterFailureKind;
+import org.openhes.headend.protocol.session.SessionEvents;
+import org.openhes.headend.scheduler.jobs.ClaimedJob;
+import org.openhes.headend.scheduler.jobs.JobListener;
+import org.openhes.headend.scheduler.jobs.JobQueue;
+import org.openhes.headend.scheduler.jobs.JobResult;
+import org.openhes.headend.scheduler.jobs.JobType;
+import org.openhes.headend.scheduler.plans.ReadPlanner;
+
+/**
+ * The node's metrics in Prometheus form. Tags are bounded vocabularies (operation, outcome, kind,
+ * type, state), never a meter id or an address. Gauges that need the database are refreshed by
+ * {@link #refresh} on a timer, not on every scrape.
+ */
+public final class HeadendMetrics implements SessionEvents, JobListener {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final InstantSource clock;
+    private final AtomicInteger sessionsOpen = new AtomicInteger();
+    private final AtomicLong counterHeadroom = new AtomicLong(0xFFFF_FFFFL);
+    private final AtomicInteger databaseUp = new AtomicInteger(1);
+    private final AtomicReference<Double> readRunRatio = new AtomicReference<>(1.0);
+    private final MultiGauge jobs;
+    private final MultiGauge readRunMeters;
+
+    public HeadendMetrics(InstantSource clock) {
+        this.clock = clock;
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("headend.sessions.open", sessionsOpen, AtomicInteger::get).description("Meter sessions open now").register(registry);
+        Gauge.builder("headend.invocation.counter.headroom.min", counterHeadroom, AtomicLong::get)
+                .description("Fewest invocation counter values left for any meter").register(registry);
+        Gauge.builder("headend.database.up", databaseUp, AtomicInteger::get).description("1 when the database answers").register(registry);
+        Gauge.builder("headend.read.run.success.ratio", readRunRatio, AtomicReference::get)
+                .description("Succeeded share of the latest daily read run").register(registry);
+        jobs = MultiGauge.builder("headend.jobs").description("Jobs by type and state").register(registry);
+        readRunMeters = MultiGauge.builder("headend.read.run.meters").description("Meters of the latest read run by state").register(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Connection pool gauges. */
+    public void bindPool(java.util.function.IntSupplier active, java.util.function.IntSupplier waiting, int max) {
+        Gauge.builder("headend.pool.sessions.active", active, s -> s.getAsInt()).register(registry);
+        Gauge.builder("headend.pool.waiters", waiting, s -> s.getAsInt()).register(registry);
+        Gauge.builder("headend.pool.sessions.max", () -> max).register(registry);
+    }
+
+    @Override
+    public void sessionStarted(String operation) {
+        sessionsOpen.incrementAndGet();
+    }
+
+    @Override
+    public void sessionEnded(String operation, MeterFailureKind failure, Duration duration) {
+        sessionsOpen.decrementAndGet();
+        String outcome = failure == null ? "success" : "failure";
+        Timer.builder("headend.session.duration").tags("operation", operation, "outcome", outcome)
+                .publishPercentileHistogram().register(registry).record(duration);
+        Counter.builder("headend.sessions").tags("operation", operation, "outcome", outcome).register(registry).increment();
+        if (failure != null) {
+            Counter.builder("headend.dlms.failures").tag("kind", failure.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+        }
+    }
+
+    @Override
+    public void counterResynchronised() {
+        Counter.builder("headend.invocation.counter.resyncs").register(registry).increment();
+    }
+
+    @Override
+    public void finished(ClaimedJob job, JobResult result, JobQueue.Finish finish) {
+        if (finish == JobQueue.Finish.LEASE_LOST) return;
+        String outcome = switch (finish) {
+            case SUCCEEDED -> "succeeded";
+            case RETRY -> "retry";
+            default -> "dead";
+        };
+        Timer.builder("headend.job.latency").tag("type", job.type().name()).publishPercentileHistogram().register(registry)
+                .record(Duration.between(job.runAt(), clock.instant()));
+        if (job.type() == JobType.COMMAND && finish != JobQueue.Finish.RETRY) {
+            Timer.builder("headend.command.latency").tags("type", commandType(job), "outcome", outcome)
+                    .publishPercentileHistogram().register(registry).record(Duration.between(job.createdAt(), clock.instant()));
+            Counter.builder("headend.commands").tags("type", commandType(job), "outcome", outcome).register(registry).increment();
+        }
+    }
+
+    private static String commandType(ClaimedJob job) {
+        String p = job.payload();
+        for (String t : List.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE")) {
+            if (p.contains("\"" + t + "\"")) return t;
+        }
+        return "OTHER";
+    }
+
+    /** A push notification arrived. */
+    public void pushEvent(String type) {
+        Counter.builder("headend.push.events").tag("type", type).register(registry).increment();
+    }
+
+    /** Refreshes the database-backed gauges; failures mark the database down. */
+    public void refresh(JobQueue queue, ReadPlanner planner, java.util.function.Supplier<java.util.OptionalLong> headroom,
+                        java.util.function.BooleanSupplier dbUp) {
+        boolean up = dbUp.getAsBoolean();
+        databaseUp.set(up ? 1 : 0);
+        if (!up) return;
+        try {
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            Map<String, Map<String, Long>> counts = queue.counts();
+            for (JobType t : JobType.values()) {
+                for (String state : List.of("QUEUED", "RUNNING", "DEAD")) {
+                    long n = counts.getOrDefault(t.name(), Map.of()).getOrDefault(state, 0L);
+                    rows.add(MultiGauge.Row.of(Tags.of("type", t.name(), "state", state), n));
+                }
+            }
+            jobs.register(rows, true);
+            planner.latest().ifPresent(p -> {
+                readRunRatio.set(p.successRatio());
+                readRunMeters.register(List.of(
+                        MultiGauge.Row.of(Tags.of("state", "succeeded"), p.succeeded()),
+                        MultiGauge.Row.of(Tags.of("state", "failed"), p.failed()),
+                        MultiGauge.Row.of(Tags.of("state", "pending"), p.pending())), true);
+            });
+            headroom.get().ifPresent(counterHeadroom::set);
+        } catch (RuntimeException e) {
+            databaseUp.set(0);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.openhes.headend.api.node;
+
+import java.util.HexFormat;
+import java.util.Optional;
+import org.openhes.headend.protocol.MeterEndpoint;
+import org.openhes.headend.protocol.Transport;
+import org.openhes.headend.protocol.model.Authentication;
+import org.openhes.headend.protocol.model.MeterProfile;
+import org.openhes.headend.protocol.model.MeterSecurity;
+import org.openhes.headend.protocol.model.MeterTarget;
+import org.openhes.headend.scheduler.keys.KeyVault;
+import org.openhes.headend.scheduler.keys.MeterSecrets;
+import org.openhes.headend.scheduler.meters.Meter;
+import org.openhes.headend.scheduler.meters.MeterRegistry;
+
+/** Turns a registered meter and its decrypted secrets into what the protocol layer needs. */
+public final class MeterDirectory {
+    private final MeterRegistry registry;
+    private final KeyVault vault;
+    private final byte[] clientSystemTitle;
+
+    public MeterDirectory(MeterRegistry registry, KeyVault vault, byte[] clientSystemTitle) {
+        this.registry = registry;
+        this.vault = vault;
+        this.clientSystemTitle = clientSystemTitle.clone();
+    }
+
+    /** The session target of {@code meterId}, or empty when the meter is unknown. */
+    public Optional<MeterTarget> target(String meterId) {
+        return registry.find(meterId).map(m -> target(m, vault.load(meterId).orElse(new MeterSecrets(null, null, null))));
+    }
+
+    MeterTarget target(Meter m, MeterSecrets s) {
+        Authentication auth = Authentication.parse(m.auth());
+        MeterSecurity security = switch (auth) {
+            case NONE -> MeterSecurity.none();
+            case LOW -> MeterSecurity.low(s.password());
+            case HLS_GMAC -> MeterSecurity.hlsGmac(clientSystemTitle, s.ek(), s.ak());
+        };
+        MeterEndpoint ep = new MeterEndpoint(m.host(), m.port(), Transport.parse(m.transport()), m.clientSap(), m.serverSap(),
+                m.hdlcPhysical());
+        return new MeterTarget(m.id(), ep, security, MeterProfile.named(m.profile()));
+    }
+
+    public String clientSystemTitleHex() {
+        return HexFormat.of().withUpperCase().formatHex(clientSystemTitle);
+    }
+}

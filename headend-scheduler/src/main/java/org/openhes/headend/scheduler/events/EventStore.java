@@ -1,0 +1,67 @@
+package org.openhes.headend.scheduler.events;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.openhes.headend.scheduler.db.Sql;
+
+/** Events meters push (alarms) and the audit trail of who asked for what. */
+public final class EventStore {
+    private final DataSource ds;
+
+    public EventStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public record Event(long id, String meterId, String type, Instant at, String payloadJson) {
+    }
+
+    public void record(String meterId, String type, Instant at, String payloadJson) {
+        Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (meter_id, type, at, payload) VALUES (?, ?, ?, ?::jsonb)")) {
+                ps.setString(1, meterId);
+                ps.setString(2, type);
+                ps.setTimestamp(3, Sql.ts(at));
+                ps.setString(4, payloadJson == null ? "{}" : payloadJson);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Events after {@code since}, optionally of one meter, oldest first. */
+    public List<Event> list(String meterId, Instant since, int limit) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, meter_id, type, at, payload::text FROM events
+                     WHERE (?::text IS NULL OR meter_id = ?) AND at > ? ORDER BY at, id LIMIT ?
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setString(2, meterId);
+                ps.setTimestamp(3, Sql.ts(since == null ? Instant.EPOCH : since));
+                ps.setInt(4, limit);
+                List<Event> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Who did what, for the audit trail. */
+    public void audit(Instant at, String actor, String action, String target, String detail) {
+        Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setTimestamp(1, Sql.ts(at));
+                ps.setString(2, actor);
+                ps.setString(3, action);
+                ps.setString(4, target);
+                ps.setString(5, detail);
+                return ps.executeUpdate();
+            }
+        });
+    }
+}
