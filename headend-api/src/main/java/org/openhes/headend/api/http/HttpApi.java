@@ -527,7 +527,7 @@ public final class HttpApi implements AutoCloseable {
         ctx.status(sub.created() ? 202 : 200).header("Location", "/api/v1/commands/" + sub.command().id()).json(commandJson(sub.command()));
     }
 
-    static Map<String, Object> commandJson(CommandStore.Command c) {
+    public static Map<String, Object> commandJson(CommandStore.Command c) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("id", c.id().toString());
         j.put("meterId", c.meterId());

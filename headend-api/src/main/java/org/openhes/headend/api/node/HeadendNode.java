@@ -1,0 +1,207 @@
+package org.openhes.headend.api.node;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openhes.headend.api.callbacks.CallbackSender;
+import org.openhes.headend.api.config.HeadendConfig;
+import org.openhes.headend.api.http.HttpApi;
+import org.openhes.headend.api.http.Role;
+import org.openhes.headend.api.http.Tokens;
+import org.openhes.headend.api.jobs.BatchWriter;
+import org.openhes.headend.api.jobs.MeterJobs;
+import org.openhes.headend.api.metrics.HeadendMetrics;
+import org.openhes.headend.protocol.pool.PoolSettings;
+import org.openhes.headend.protocol.pool.SessionPool;
+import org.openhes.headend.protocol.session.MeterClient;
+import org.openhes.headend.protocol.session.MeterMetadataCache;
+import org.openhes.headend.protocol.session.Timeouts;
+import org.openhes.headend.protocol.transport.MeterConnector;
+import org.openhes.headend.scheduler.commands.CommandStore;
+import org.openhes.headend.scheduler.counters.InvocationCounters;
+import org.openhes.headend.scheduler.db.Database;
+import org.openhes.headend.scheduler.db.DatabaseSettings;
+import org.openhes.headend.scheduler.events.EventStore;
+import org.openhes.headend.scheduler.jobs.JobListener;
+import org.openhes.headend.scheduler.jobs.JobQueue;
+import org.openhes.headend.scheduler.jobs.JobWorker;
+import org.openhes.headend.scheduler.jobs.RetryPolicy;
+import org.openhes.headend.scheduler.jobs.WorkerSettings;
+import org.openhes.headend.scheduler.keys.KeyVault;
+import org.openhes.headend.scheduler.keys.MasterKey;
+import org.openhes.headend.scheduler.meters.MeterRegistry;
+import org.openhes.headend.scheduler.plans.ReadPlanner;
+import org.openhes.headend.scheduler.reads.IndexRead;
+import org.openhes.headend.scheduler.reads.ReadStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One head-end node, wired in one place: database → stores → connection pool and session layer →
+ * job handlers → worker → daily plan trigger → HTTP API and metrics. {@link #close()} stops them in
+ * the reverse order, letting running sessions finish.
+ */
+public final class HeadendNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HeadendNode.class);
+
+    private final HeadendConfig config;
+    private final InstantSource clock;
+    private final Database db;
+    private final ExecutorService dbExecutor;
+    private final MeterConnector connector;
+    private final SessionPool pool;
+    private final BatchWriter<IndexRead> readWriter;
+    private final JobWorker worker;
+    private final ScheduledExecutorService ticker;
+    private final CallbackSender callbacks;
+    private final HttpApi api;
+    private final Services services;
+    private final MeterClient client;
+    private final MeterDirectory directory;
+
+    private HeadendNode(HeadendConfig config, InstantSource clock) {
+        this.config = config;
+        this.clock = clock;
+        this.db = Database.open(new DatabaseSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
+                config.dataDir().resolve("postgres"), config.dbPool()));
+        MasterKey master = config.masterKey() != null ? MasterKey.fromBase64(config.masterKey()) : MasterKey.loadOrCreate(config.masterKeyFile());
+        KeyVault vault = new KeyVault(db.dataSource(), master);
+        MeterRegistry meters = new MeterRegistry(db.dataSource(), vault);
+        InvocationCounters counters = new InvocationCounters(db.dataSource());
+        ReadStore reads = new ReadStore(db.dataSource(), clock);
+        JobQueue jobs = new JobQueue(db.dataSource(), clock, RetryPolicy.defaults());
+        CommandStore commands = new CommandStore(db.dataSource(), jobs, clock);
+        ReadPlanner planner = new ReadPlanner(db.dataSource());
+        EventStore events = new EventStore(db.dataSource());
+        Tokens tokens = new Tokens(db.dataSource());
+        if (config.adminToken() != null) tokens.register(config.adminToken(), "admin (HEADEND_ADMIN_TOKEN)", Role.ADMIN);
+
+        HeadendMetrics metrics = new HeadendMetrics(clock);
+        try {
+            db.hikari().setMetricRegistry(metrics.registry());
+        } catch (RuntimeException e) {
+            log.debug("HikariCP metrics not bound: {}", e.getMessage());
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.dbExecutor = Executors.newFixedThreadPool(Math.max(2, config.dbPool() / 2), r -> daemon(r, "db-" + n.incrementAndGet()));
+
+        this.connector = new MeterConnector(config.ioThreads(), MeterConnector.DEFAULT_MAX_FRAME, clock);
+        this.pool = new SessionPool(new PoolSettings(config.poolMaxSessions(), config.poolPerHost(), config.poolNewPerSecond(),
+                config.poolMaxWaiting()));
+        metrics.bindPool(pool::active, pool::waiting, pool.maxSessions());
+        this.client = new MeterClient(connector, pool, new DbInvocationCounterStore(counters, dbExecutor), new MeterMetadataCache(),
+                new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
+        this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle());
+        this.readWriter = new BatchWriter<>("read-writer", reads::store, 5000, Duration.ofMillis(100));
+        MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays());
+
+        String secret = config.callbackSecret() != null ? config.callbackSecret() : randomSecret();
+        this.callbacks = new CallbackSender(commands, CallbackSender.signer(secret), HttpApi::commandJson, clock, dbExecutor);
+        JobListener listener = (job, result, finish) -> {
+            metrics.finished(job, result, finish);
+            callbacks.finished(job, result, finish);
+        };
+        this.worker = new JobWorker(jobs, handler, listener, new WorkerSettings(config.nodeId(), config.workerMaxInFlight(),
+                config.workerClaimBatch(), config.workerPoll(), config.workerLease()));
+        this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
+        this.api = new HttpApi(services);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static String randomSecret() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** Opens the database, starts the workers, the plan trigger and the HTTP API. */
+    public static HeadendNode start(HeadendConfig config, InstantSource clock) {
+        HeadendNode node = new HeadendNode(config, clock);
+        try {
+            node.worker.start();
+            node.ticker.scheduleWithFixedDelay(node::refreshMetrics, 0, 10, TimeUnit.SECONDS);
+            if (config.readPlanEnabled()) node.schedulePlans();
+            node.api.start(config.httpHost(), config.httpPort());
+            log.info("head-end node {} up: {}", config.nodeId(), config);
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void refreshMetrics() {
+        try {
+            services.metrics().refresh(services.jobs(), services.planner(), () -> new InvocationCounters(db.dataSource()).lowestHeadroom(), db::isUp);
+        } catch (RuntimeException e) {
+            log.debug("metrics refresh failed: {}", e.getMessage());
+        }
+    }
+
+    /** Every day at the configured local time, create the day's read run (once, whichever node is first). */
+    private void schedulePlans() {
+        Instant next = ReadPlanner.nextPlanTime(config.readPlanTime(), config.zone(), clock.instant());
+        // A node started after today's plan time still makes sure today's run exists.
+        LocalDate today = clock.instant().atZone(config.zone()).toLocalDate();
+        if (!today.equals(next.atZone(config.zone()).toLocalDate())) createRun(today);
+        long delay = Math.max(0, Duration.between(clock.instant(), next).toMillis());
+        ticker.schedule(() -> {
+            createRun(next.atZone(config.zone()).toLocalDate());
+            schedulePlans();
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void createRun(LocalDate date) {
+        try {
+            var run = services.planner().createRun(date, clock.instant(), config.readSpread());
+            if (run.created()) log.info("daily read run {} for {}: {} meters over {}", run.id(), date, run.total(), config.readSpread());
+            worker.nudge();
+        } catch (RuntimeException e) {
+            log.error("could not create the read run of {}: {}", date, e.getMessage());
+        }
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public MeterClient client() {
+        return client;
+    }
+
+    public MeterDirectory directory() {
+        return directory;
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        log.info("head-end node {} stopping", config.nodeId());
+        for (AutoCloseable c : List.<AutoCloseable>of(api, () -> ticker.shutdownNow(), () -> worker.stop(Duration.ofSeconds(20)),
+                readWriter, callbacks, pool, connector, () -> dbExecutor.shutdown(), db)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }
+    }
+}
