@@ -170,15 +170,32 @@ public final class MeterSession {
         return new MeterException(MeterFailureKind.ASSOCIATION_REJECTED, meter, "associate AARE", e.getMessage(), e);
     }
 
-    /** RLRQ/RLRE, then DISC/UA on HDLC. Failures are ignored: the connection is closed anyway. */
+    /**
+     * RLRQ, then DISC on HDLC, each waiting for one answer frame whose content is not checked: the
+     * connection is closed right after, and some meters answer a release in ways the codec does not
+     * accept. Failures are ignored for the same reason.
+     */
     CompletableFuture<Void> release() {
         if (!associated || !link.isOpen()) return CompletableFuture.completedFuture(null);
         associated = false;
-        CompletableFuture<Void> chain = ciphered("release", client::releaseRequest)
-                .handle((r, e) -> null);
+        CompletableFuture<Void> chain = ensureCounters("release").thenCompose(v -> sendOnce("release", client::releaseRequest));
         if (target.endpoint().transport() == Transport.HDLC) {
-            chain = chain.thenCompose(v -> plain("disconnect DISC", () -> new byte[][] {client.disconnectRequest()})
-                    .handle((r, e) -> null));
+            chain = chain.thenCompose(v -> sendOnce("disconnect DISC", () -> new byte[][] {client.disconnectRequest(true)}));
+        }
+        return chain.handle((v, e) -> null);
+    }
+
+    private CompletableFuture<Void> sendOnce(String step, Frames frames) {
+        byte[][] out;
+        try {
+            out = frames.build();
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(translate(step, e));
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (byte[] frame : out) {
+            if (frame == null || frame.length == 0) continue;
+            chain = chain.thenCompose(v -> link.request(step, frame, timeouts.response()).thenApply(b -> null));
         }
         return chain;
     }
