@@ -159,6 +159,19 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     Fault decideFault(SplittableRandom random) {
+        Fault fault = pickFault(random);
+        if (fault != Fault.NONE) injected.merge(fault.name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+        return fault;
+    }
+
+    /** Faults injected since start, by kind. */
+    public java.util.Map<String, Long> injectedFaults() {
+        return new java.util.TreeMap<>(injected);
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> injected = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Fault pickFault(SplittableRandom random) {
         FaultRates f = config.faults();
         if (!f.any()) return Fault.NONE;
         double r = random.nextDouble();

@@ -19,7 +19,7 @@ public record HeadendConfig(
         Duration connectTimeout, Duration responseTimeout, Duration sessionTimeout,
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
-        byte[] clientSystemTitle) {
+        byte[] clientSystemTitle, Duration retryBase, Duration retryMax) {
 
     public static HeadendConfig from(Settings s) {
         Path data = Path.of(s.string("data.dir", "headend-data"));
@@ -61,7 +61,9 @@ public record HeadendConfig(
                 s.zone("read.plan.zone", ZoneId.of("Europe/Brussels")),
                 s.duration("read.spread", Duration.ofHours(4)),
                 s.integer("catchup.days", 40, 1, 40),
-                titleBytes);
+                titleBytes,
+                s.duration("retry.base", Duration.ofSeconds(30)),
+                s.duration("retry.max", Duration.ofMinutes(30)));
     }
 
     private static String hostName() {

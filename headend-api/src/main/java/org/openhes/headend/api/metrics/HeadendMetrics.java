@@ -86,7 +86,7 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         sessionsOpen.decrementAndGet();
         String outcome = failure == null ? "success" : "failure";
         Timer.builder("headend.session.duration").tags("operation", operation, "outcome", outcome)
-                .publishPercentileHistogram().register(registry).record(duration);
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry).record(duration);
         Counter.builder("headend.sessions").tags("operation", operation, "outcome", outcome).register(registry).increment();
         if (failure != null) {
             Counter.builder("headend.dlms.failures").tag("kind", failure.name().toLowerCase(Locale.ROOT)).register(registry).increment();
@@ -121,6 +121,19 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
             if (p.contains("\"" + t + "\"")) return t;
         }
         return "OTHER";
+    }
+
+    /** p50 and p99 (ms) and count of successful sessions of {@code operation}, from the running percentiles. */
+    public double[] sessionPercentilesMs(String operation) {
+        Timer t = registry.find("headend.session.duration").tags("operation", operation, "outcome", "success").timer();
+        if (t == null) return new double[] {0, 0, 0};
+        var snap = t.takeSnapshot();
+        double p50 = 0, p99 = 0;
+        for (var v : snap.percentileValues()) {
+            if (v.percentile() == 0.5) p50 = v.value(java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (v.percentile() == 0.99) p99 = v.value(java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        return new double[] {p50, p99, snap.count(), snap.mean(java.util.concurrent.TimeUnit.MILLISECONDS)};
     }
 
     /** A push notification arrived. */

@@ -78,7 +78,7 @@ public final class HeadendNode implements AutoCloseable {
         MeterRegistry meters = new MeterRegistry(db.dataSource(), vault);
         InvocationCounters counters = new InvocationCounters(db.dataSource());
         ReadStore reads = new ReadStore(db.dataSource(), clock);
-        JobQueue jobs = new JobQueue(db.dataSource(), clock, RetryPolicy.defaults());
+        JobQueue jobs = new JobQueue(db.dataSource(), clock, new RetryPolicy(config.retryBase(), config.retryMax()));
         CommandStore commands = new CommandStore(db.dataSource(), jobs, clock);
         ReadPlanner planner = new ReadPlanner(db.dataSource());
         EventStore events = new EventStore(db.dataSource());

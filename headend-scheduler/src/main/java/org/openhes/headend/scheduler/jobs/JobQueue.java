@@ -182,6 +182,45 @@ public final class JobQueue {
         });
     }
 
+    /**
+     * Records many successes in one statement (jobs without a command); returns how many still held
+     * their lease. Jobs carrying a command go through {@link #finish} one by one.
+     */
+    public int finishAll(List<ClaimedJob> jobs, String owner, JobResult success) {
+        if (!success.succeeded()) throw new IllegalArgumentException("finishAll records successes only");
+        int recorded = 0;
+        List<ClaimedJob> plain = new ArrayList<>();
+        for (ClaimedJob j : jobs) {
+            if (j.commandId() != null) {
+                if (finish(j, owner, success) == Finish.SUCCEEDED) recorded++;
+            } else {
+                plain.add(j);
+            }
+        }
+        if (plain.isEmpty()) return recorded;
+        Instant now = clock.instant();
+        return recorded + Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(FINISH_ALL)) {
+                Long[] ids = new Long[plain.size()];
+                Integer[] attempts = new Integer[plain.size()];
+                for (int k = 0; k < plain.size(); k++) {
+                    ids[k] = plain.get(k).id();
+                    attempts[k] = plain.get(k).attempt();
+                }
+                ps.setString(1, success.resultJson());
+                ps.setTimestamp(2, Sql.ts(now));
+                ps.setArray(3, c.createArrayOf("bigint", ids));
+                ps.setArray(4, c.createArrayOf("integer", attempts));
+                ps.setString(5, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static final String FINISH_ALL = "UPDATE jobs j SET state = 'SUCCEEDED', result = ?::jsonb, lease_owner = NULL, "
+            + "lease_expires_at = NULL, finished_at = ? FROM unnest(?::bigint[], ?::int[]) AS x(id, attempt) "
+            + "WHERE j.id = x.id AND j.attempts = x.attempt AND j.state = 'RUNNING' AND j.lease_owner = ?";
+
     private static void updateCommand(Connection c, ClaimedJob job, JobResult result, String jobState,
                                       RetryPolicy.Decision decision, Instant now) throws SQLException {
         String status = switch (jobState) {

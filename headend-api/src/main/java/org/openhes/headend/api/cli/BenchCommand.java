@@ -1,0 +1,494 @@
+package org.openhes.headend.api.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.OperatingSystemMXBean;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openhes.headend.api.config.HeadendConfig;
+import org.openhes.headend.api.config.Settings;
+import org.openhes.headend.api.node.HeadendNode;
+import org.openhes.headend.protocol.MeterEndpoint;
+import org.openhes.headend.protocol.model.MeterProfile;
+import org.openhes.headend.protocol.model.MeterSecurity;
+import org.openhes.headend.protocol.model.MeterTarget;
+import org.openhes.headend.protocol.session.CodecLoop;
+import org.openhes.headend.scheduler.commands.CommandStore;
+import org.openhes.headend.scheduler.jobs.ClaimedJob;
+import org.openhes.headend.scheduler.jobs.JobQueue;
+import org.openhes.headend.scheduler.jobs.JobResult;
+import org.openhes.headend.scheduler.plans.ReadPlanner;
+import org.openhes.headend.scheduler.reads.IndexRead;
+import org.openhes.headend.simulator.FaultRates;
+import org.openhes.headend.simulator.MeterIdentity;
+import org.openhes.headend.simulator.SimulatedFleet;
+import org.openhes.headend.simulator.SimulatorConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code headend bench}: end-to-end benchmarks. Each scenario starts what it needs, prints progress,
+ * and ends with one JSON line of figures (also written under bench-results/). Figures, not verdicts:
+ * nothing here asserts a time.
+ */
+@Command(name = "bench", description = "Benchmarks: codec, daily-read, latency, commands-under-load, burst, chaos, scheduler.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--scenario", required = true, description = "codec | daily-read | latency | commands-under-load | burst | chaos | scheduler")
+    String scenario;
+    @Option(names = "--meters", defaultValue = "2000", description = "Fleet size (default: ${DEFAULT-VALUE}).")
+    int meters;
+    @Option(names = "--latency", defaultValue = "0ms", description = "Per-exchange latency of the simulated links.")
+    String latency;
+    @Option(names = "--jitter", defaultValue = "0ms", description = "Up to this much more per exchange.")
+    String jitter;
+    @Option(names = "--concurrency", defaultValue = "500", description = "Sessions in flight (pool size).")
+    int concurrency;
+    @Option(names = "--duration", defaultValue = "20", description = "Seconds of measurement (codec, commands-under-load).")
+    int duration;
+    @Option(names = "--rate", defaultValue = "20", description = "Commands per second (commands-under-load).")
+    int rate;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ZoneId ZONE = ZoneId.of("Europe/Brussels");
+    private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("scenario", scenario);
+        switch (scenario) {
+            case "codec" -> out.putAll(codec(Duration.ofSeconds(duration)));
+            case "daily-read" -> dailyRead(out);
+            case "latency" -> latency(out);
+            case "commands-under-load" -> commandsUnderLoad(out);
+            case "burst" -> burst(out);
+            case "chaos" -> chaos(out);
+            case "scheduler" -> scheduler(out);
+            default -> throw new OneMeter.BadOption("unknown scenario " + scenario);
+        }
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        out.put("at", Instant.now().toString());
+        String line = JSON.writeValueAsString(out);
+        Path dir = Path.of("bench-results");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(scenario + "-" + System.currentTimeMillis() + ".json"), line + "\n");
+        System.out.println(line);
+        return 0;
+    }
+
+    // ------------------------------------------------------------------ codec ceiling
+
+    /** Complete daily-read sessions, in memory, on as many threads as cores. */
+    Map<String, Object> codec(Duration d) throws Exception {
+        SimulatorConfig cfg = SimulatorConfig.builder().meters(64).port(0).build();
+        int threads = Runtime.getRuntime().availableProcessors();
+        LocalDate day = LocalDate.now(ZONE);
+        try (SimulatedFleet fleet = SimulatedFleet.start(cfg)) {
+            byte[] title = java.util.HexFormat.of().parseHex("4F48450000000001");
+            // warm-up, then measure
+            runCodec(fleet, title, day, threads, Duration.ofSeconds(3));
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            long sessions = runCodec(fleet, title, day, threads, d);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3 / sessions;
+            System.err.printf("codec: %d sessions in %.1f s on %d threads%n", sessions, secs, threads);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sessionsPerSecond", round(sessions / secs));
+            m.put("ratio", 1.0);
+            m.put("cpuMicrosPerSession", round(cpuUs));
+            return m;
+        }
+    }
+
+    private long runCodec(SimulatedFleet fleet, byte[] title, LocalDate day, int threads, Duration d) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicLong done = new AtomicLong();
+        long until = System.nanoTime() + d.toNanos();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            fs.add(pool.submit(() -> {
+                long ic = 1_000_000L * (thread + 1);
+                int k = 0;
+                while (System.nanoTime() < until) {
+                    int i = (thread + threads * k++) % fleet.size();
+                    MeterIdentity id = fleet.identity(i);
+                    MeterTarget target = new MeterTarget(id.ean(), MeterEndpoint.wrapper("127.0.0.1", 1, 1, 1),
+                            MeterSecurity.hlsGmac(title, id.encryptionKey(), id.authenticationKey()), MeterProfile.emucs());
+                    SimulatedFleet.InMemoryMeter meter = fleet.openInMemory(i);
+                    fleet.state(i).forceInvocationCounter(0);
+                    ic += 16;
+                    CodecLoop.dailyReadSession(target, meter::handle, Math.max(ic, fleet.state(i).nextInvocationCounter()), day, ZONE);
+                    done.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) f.get();
+        pool.shutdown();
+        return done.get();
+    }
+
+    // ------------------------------------------------------------------ the service against the fleet
+
+    private record Rig(SimulatedFleet fleet, Process simulator, HeadendNode node, Path data) implements AutoCloseable {
+        @Override
+        public void close() {
+            node.close();
+            if (fleet != null) fleet.close();
+            if (simulator != null) simulator.destroyForcibly();
+        }
+    }
+
+    private Rig rig(int poolSize, FaultRates faults, int wrongKeys, boolean separateSimulator, Map<String, String> extra) throws Exception {
+        Path data = Files.createTempDirectory("headend-bench");
+        Duration lat = Settings.parseDuration(latency), jit = Settings.parseDuration(jitter);
+        SimulatedFleet fleet = null;
+        Process sim = null;
+        String csv;
+        if (separateSimulator) {
+            Path export = data.resolve("fleet.csv");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx3g", "-XX:+UseParallelGC", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), HeadendCli.class.getName(), "simulate",
+                    "--meters", String.valueOf(meters), "--port", "4070", "--latency", latency, "--jitter", jitter,
+                    "--wrong-keys", String.valueOf(wrongKeys), "--export", export.toString()));
+            sim = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(data.resolve("simulator.log").toFile()).start();
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(export) || !Files.readString(data.resolve("simulator.log")).contains("simulated meters")) {
+                if (System.nanoTime() > until || !sim.isAlive()) throw new IllegalStateException("the simulator did not start: see " + data);
+                Thread.sleep(200);
+            }
+            csv = Files.readString(export);
+        } else {
+            fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(meters).port(0).latency(lat, jit).faults(faults)
+                    .wrongKeyMeters(wrongKeys).build());
+            StringWriter w = new StringWriter();
+            fleet.exportCsv(w);
+            csv = w.toString();
+        }
+        Settings s = Settings.load(Optional.empty(), System.getenv()).with("http.port", "0").with("http.host", "127.0.0.1")
+                .with("data.dir", data.toString()).with("read.plan.enabled", "false")
+                .with("pool.max.sessions", String.valueOf(poolSize)).with("worker.max.in.flight", String.valueOf(poolSize))
+                .with("worker.claim.batch", "500").with("catchup.days", "1").with("db.pool", "24")
+                .with("response.timeout", "15s").with("session.timeout", "2m");
+        for (var e : extra.entrySet()) s = s.with(e.getKey(), e.getValue());
+        HeadendNode node = HeadendNode.start(HeadendConfig.from(s), Clock.systemUTC());
+        var report = node.services().meters().importCsv(new StringReader(csv));
+        System.err.println("registered " + report.accepted() + " meters");
+        return new Rig(fleet, sim, node, data);
+    }
+
+    /** Runs today's read run to its end; returns seconds. */
+    private double runReadRun(HeadendNode node, String label) throws InterruptedException {
+        ReadPlanner.ReadRun run = node.services().planner().createRun(LocalDate.now(ZONE), Instant.now(), Duration.ofSeconds(1));
+        node.services().worker().nudge();
+        long t0 = System.nanoTime();
+        ReadPlanner.Progress p;
+        do {
+            Thread.sleep(1000);
+            p = node.services().planner().progress(run.id()).orElseThrow();
+            System.err.printf("%s: %d/%d read, %d failed, %d pending, %d sessions open (%.0f s)%n", label, p.succeeded(), p.total(),
+                    p.failed(), p.pending(), node.client().pool().active(), (System.nanoTime() - t0) / 1e9);
+        } while (p.pending() > 0);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private void dailyRead(Map<String, Object> out) throws Exception {
+        Map<String, Object> ceiling = codec(Duration.ofSeconds(10));
+        try (Rig rig = rig(concurrency, FaultRates.NONE, 0, false, Map.of())) {
+            long cpu0 = os.getProcessCpuTime();
+            double secs = runReadRun(rig.node(), "daily-read");
+            double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3 / meters;
+            double rate = meters / secs;
+            double[] pct = rig.node().services().metrics().sessionPercentilesMs("daily-read");
+            out.put("sessionsPerSecond", round(rate));
+            out.put("ratio", round(rate / ((Number) ceiling.get("sessionsPerSecond")).doubleValue()));
+            out.put("codecSessionsPerSecond", ceiling.get("sessionsPerSecond"));
+            out.put("p50Ms", round(pct[0]));
+            out.put("p99Ms", round(pct[1]));
+            out.put("cpuMicrosPerSession", round(cpuUs));
+            out.put("readsStored", countRows(rig.node(), "SELECT count(*) FROM daily_reads"));
+            out.put("lost", lost(rig.node()));
+            out.put("meters", meters);
+            out.put("concurrency", concurrency);
+        }
+    }
+
+    private void latency(Map<String, Object> out) throws Exception {
+        try (Rig rig = rig(concurrency, FaultRates.NONE, 0, true, Map.of("io.threads", "2"))) {
+            var mem = ManagementFactory.getMemoryMXBean();
+            System.gc();
+            long base = mem.getHeapMemoryUsage().getUsed();
+            ReadPlanner.ReadRun run = rig.node().services().planner().createRun(LocalDate.now(ZONE), Instant.now(), Duration.ofSeconds(1));
+            rig.node().services().worker().nudge();
+            long t0 = System.nanoTime();
+            long heapPerSession = 0;
+            int peakThreads = 0, peakOpen = 0;
+            ReadPlanner.Progress p;
+            do {
+                Thread.sleep(1000);
+                p = rig.node().services().planner().progress(run.id()).orElseThrow();
+                int open = rig.node().client().pool().active();
+                peakThreads = Math.max(peakThreads, ManagementFactory.getThreadMXBean().getThreadCount());
+                if (open > peakOpen && open >= concurrency * 0.9 && heapPerSession == 0) {
+                    System.gc();
+                    heapPerSession = (mem.getHeapMemoryUsage().getUsed() - base) / Math.max(1, rig.node().client().pool().active());
+                }
+                peakOpen = Math.max(peakOpen, open);
+                System.err.printf("latency: %d/%d read, %d failed, %d open (%.0f s)%n", p.succeeded(), p.total(), p.failed(), open,
+                        (System.nanoTime() - t0) / 1e9);
+            } while (p.pending() > 0);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double[] pct = rig.node().services().metrics().sessionPercentilesMs("daily-read");
+            double bound = concurrency / (pct[3] / 1000.0);
+            double rate = p.succeeded() / secs;
+            out.put("sessionsPerSecond", round(rate));
+            out.put("ratio", round(rate / bound));
+            out.put("littleBound", round(bound));
+            out.put("meanSessionMs", round(pct[3]));
+            out.put("p50Ms", round(pct[0]));
+            out.put("p99Ms", round(pct[1]));
+            out.put("heapPerSessionBytes", heapPerSession);
+            out.put("peakSessionsOpen", peakOpen);
+            out.put("threads", peakThreads);
+            out.put("lost", lost(rig.node()));
+            out.put("meters", meters);
+            out.put("concurrency", concurrency);
+            out.put("latency", latency);
+        }
+    }
+
+    private void commandsUnderLoad(Map<String, Object> out) throws Exception {
+        try (Rig rig = rig(concurrency, FaultRates.NONE, 0, false, Map.of())) {
+            HeadendNode node = rig.node();
+            node.services().planner().createRun(LocalDate.now(ZONE), Instant.now(), Duration.ofSeconds(1));
+            node.services().worker().nudge();
+            Random random = new Random(7);
+            List<java.util.UUID> ids = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(duration).toNanos();
+            long gap = 1_000_000_000L / rate;
+            long next = System.nanoTime();
+            while (System.nanoTime() < until) {
+                int i = random.nextInt(meters);
+                var sub = node.services().commands().submit(new CommandStore.NewCommand(rig.fleet().identity(i).ean(), "SET_POWER_LIMIT",
+                        "{\"type\":\"SET_POWER_LIMIT\",\"watts\":2300}", "bench", null, null, null));
+                ids.add(sub.command().id());
+                node.services().worker().nudge();
+                next += gap;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            }
+            List<Double> latencies = awaitCommands(node, ids, Duration.ofMinutes(5));
+            var readProgress = node.services().planner().latest().orElseThrow();
+            double[] sessions = node.services().metrics().sessionPercentilesMs("set_power_limit");
+            out.put("commands", ids.size());
+            out.put("sessionsPerSecond", round(rate));
+            out.put("ratio", 1.0);
+            out.put("p50Ms", round(percentile(latencies, 0.5)));
+            out.put("p99Ms", round(percentile(latencies, 0.99)));
+            out.put("commandSessionP50Ms", round(sessions[0]));
+            out.put("commandSessionP99Ms", round(sessions[1]));
+            out.put("readsDoneDuringRun", readProgress.succeeded());
+            out.put("lost", ids.size() - latencies.size());
+            out.put("meters", meters);
+            out.put("concurrency", concurrency);
+        }
+    }
+
+    private void burst(Map<String, Object> out) throws Exception {
+        try (Rig rig = rig(concurrency, FaultRates.NONE, 0, false, Map.of())) {
+            HeadendNode node = rig.node();
+            List<java.util.UUID> ids = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < meters; i++) {
+                ids.add(node.services().commands().submit(new CommandStore.NewCommand(rig.fleet().identity(i).ean(), "RECONNECT",
+                        "{\"type\":\"RECONNECT\"}", "bench", "burst-" + i, null, null)).command().id());
+            }
+            double submitSecs = (System.nanoTime() - t0) / 1e9;
+            node.services().worker().nudge();
+            List<Double> latencies = awaitCommands(node, ids, Duration.ofMinutes(10));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double[] pct = node.services().metrics().sessionPercentilesMs("reconnect");
+            double bound = concurrency / (pct[3] / 1000.0);
+            out.put("sessionsPerSecond", round(ids.size() / secs));
+            out.put("ratio", round(ids.size() / secs / bound));
+            out.put("seconds", round(secs));
+            out.put("submitSeconds", round(submitSecs));
+            out.put("p50Ms", round(percentile(latencies, 0.5)));
+            out.put("p99Ms", round(percentile(latencies, 0.99)));
+            out.put("lost", ids.size() - latencies.size());
+            out.put("commands", ids.size());
+        }
+    }
+
+    private List<Double> awaitCommands(HeadendNode node, List<java.util.UUID> ids, Duration max) throws InterruptedException {
+        long until = System.nanoTime() + max.toNanos();
+        List<Double> latencies = new ArrayList<>();
+        List<java.util.UUID> pending = new ArrayList<>(ids);
+        while (!pending.isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(500);
+            List<java.util.UUID> still = new ArrayList<>();
+            for (java.util.UUID id : pending) {
+                CommandStore.Command c = node.services().commands().find(id).orElseThrow();
+                if (c.status().equals("QUEUED") || c.status().equals("RUNNING")) still.add(id);
+                else if (c.status().equals("SUCCEEDED")) latencies.add((double) Duration.between(c.createdAt(), c.updatedAt()).toMillis());
+            }
+            pending = still;
+            System.err.printf("commands: %d/%d done%n", ids.size() - pending.size(), ids.size());
+        }
+        return latencies;
+    }
+
+    private void chaos(Map<String, Object> out) throws Exception {
+        FaultRates faults = new FaultRates(0.02, 0.02, 0.02, 0.02, 0.02);
+        int wrong = Math.max(1, meters / 200);
+        try (Rig rig = rig(concurrency, faults, wrong, false, Map.of("retry.base", "1s", "retry.max", "4s", "response.timeout", "2s"))) {
+            double secs = runReadRun(rig.node(), "chaos");
+            var p = rig.node().services().planner().latest().orElseThrow();
+            long wrongDead = countRows(rig.node(), "SELECT count(*) FROM jobs WHERE state = 'DEAD' AND last_failure_kind = 'AUTHENTICATION_FAILED'");
+            long retried = countRows(rig.node(), "SELECT count(*) FROM jobs WHERE attempts > 1");
+            long readMeters = countRows(rig.node(), "SELECT count(DISTINCT meter_id) FROM daily_reads WHERE source = 'DAILY_PROFILE'");
+            long duplicated = countRows(rig.node(), "SELECT count(*) - count(DISTINCT (meter_id, obis, captured_at)) FROM daily_reads");
+            out.put("sessionsPerSecond", round(p.succeeded() / secs));
+            out.put("ratio", round((double) p.succeeded() / p.total()));
+            out.put("injected", rig.fleet().injectedFaults());
+            out.put("wrongKeyMeters", wrong);
+            out.put("read", p.succeeded());
+            out.put("dead", p.failed());
+            out.put("deadWithAuthenticationFailed", wrongDead);
+            out.put("retriedJobs", retried);
+            out.put("metersWithReads", readMeters);
+            out.put("lost", p.total() - p.succeeded() - p.failed());
+            out.put("duplicated", duplicated);
+            out.put("seconds", round(secs));
+        }
+    }
+
+    // ------------------------------------------------------------------ database figures
+
+    private void scheduler(Map<String, Object> out) throws Exception {
+        Path data = Files.createTempDirectory("headend-bench");
+        Settings s = Settings.load(Optional.empty(), System.getenv()).with("http.port", "0").with("http.host", "127.0.0.1")
+                .with("data.dir", data.toString()).with("read.plan.enabled", "false").with("db.pool", "16")
+                .with("worker.max.in.flight", "1");
+        try (HeadendNode node = HeadendNode.start(HeadendConfig.from(s), Clock.systemUTC())) {
+            node.services().worker().stop(Duration.ofSeconds(5)); // measure the queue alone
+            var ds = node.services().db().dataSource();
+            // 1. a daily plan for 1,000,000 meters
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("""
+                        INSERT INTO meters (id, serial, host, port, transport, client_sap, server_sap, auth, labels)
+                        SELECT lpad(g::text, 18, '0'), 'S' || g, '127.0.0.1', 4059, 'wrapper', 1, 1, 'none', '{}'::jsonb
+                          FROM generate_series(1, 1000000) g
+                        """);
+            }
+            long t0 = System.nanoTime();
+            var run = node.services().planner().createRun(LocalDate.now(ZONE), Instant.now(), Duration.ofHours(4));
+            double planSecs = (System.nanoTime() - t0) / 1e9;
+            System.err.printf("plan of %d meters enqueued in %.1f s%n", run.total(), planSecs);
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                st.execute("UPDATE jobs SET run_at = now() - interval '1 minute'");
+                st.execute("VACUUM ANALYZE jobs");
+            }
+            // 2. claim + complete, 4 workers, batches of 500
+            JobQueue queue = node.services().jobs();
+            int workers = 4;
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            AtomicLong done = new AtomicLong();
+            long until = System.nanoTime() + Duration.ofSeconds(duration).toNanos();
+            t0 = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                String owner = "bench-" + w;
+                fs.add(pool.submit(() -> {
+                    while (System.nanoTime() < until) {
+                        List<ClaimedJob> jobs = queue.claim(owner, 500, Duration.ofMinutes(5));
+                        if (jobs.isEmpty()) break;
+                        queue.finishAll(jobs, owner, JobResult.success(null));
+                        done.addAndGet(jobs.size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) f.get();
+            pool.shutdown();
+            double jobsPerSec = done.get() / ((System.nanoTime() - t0) / 1e9);
+            System.err.printf("claimed and completed %d jobs: %.0f jobs/s%n", done.get(), jobsPerSec);
+            // 3. reads stored per second, in the batch writer's chunks
+            var reads = node.services().reads();
+            int rows = 200_000;
+            List<IndexRead> batch = new ArrayList<>(5000);
+            t0 = System.nanoTime();
+            Instant midnight = LocalDate.now(ZONE).atStartOfDay(ZONE).toInstant();
+            for (int i = 0; i < rows / 4; i++) {
+                for (int r = 0; r < 4; r++) {
+                    batch.add(new IndexRead(String.format("%018d", i + 1), midnight, "1-0:" + (r < 2 ? 1 : 2) + ".8." + (r % 2 + 1) + ".255",
+                            java.math.BigDecimal.valueOf(1_000_000L + i), "Wh", IndexRead.Source.DAILY_PROFILE));
+                }
+                if (batch.size() >= 5000) {
+                    reads.store(batch);
+                    batch.clear();
+                }
+            }
+            reads.store(batch);
+            double rowsPerSec = rows / ((System.nanoTime() - t0) / 1e9);
+            System.err.printf("stored %d read rows: %.0f rows/s%n", rows, rowsPerSec);
+            out.put("sessionsPerSecond", 0);
+            out.put("ratio", 1.0);
+            out.put("planMeters", run.total());
+            out.put("planSeconds", round(planSecs));
+            out.put("jobsClaimedAndCompletedPerSecond", round(jobsPerSec));
+            out.put("readRowsPerSecond", round(rowsPerSec));
+            out.put("lost", 0);
+        }
+    }
+
+    private static long countRows(HeadendNode node, String sql) {
+        try (Connection c = node.services().db().dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Accepted work that never finished: jobs neither succeeded nor dead. */
+    private static long lost(HeadendNode node) {
+        return countRows(node, "SELECT count(*) FROM jobs WHERE state IN ('QUEUED', 'RUNNING')");
+    }
+
+    private static double percentile(List<Double> values, double q) {
+        if (values.isEmpty()) return 0;
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}
