@@ -225,7 +225,7 @@ final class BenchCommand implements Callable<Integer> {
             double rate = meters / secs;
             double[] pct = rig.node().services().metrics().sessionPercentilesMs("daily-read");
             out.put("sessionsPerSecond", round(rate));
-            out.put("ratio", round(rate / ((Number) ceiling.get("sessionsPerSecond")).doubleValue()));
+            out.put("ratio", round3(rate / ((Number) ceiling.get("sessionsPerSecond")).doubleValue()));
             out.put("codecSessionsPerSecond", ceiling.get("sessionsPerSecond"));
             out.put("p50Ms", round(pct[0]));
             out.put("p99Ms", round(pct[1]));
@@ -266,7 +266,7 @@ final class BenchCommand implements Callable<Integer> {
             double bound = concurrency / (pct[3] / 1000.0);
             double rate = p.succeeded() / secs;
             out.put("sessionsPerSecond", round(rate));
-            out.put("ratio", round(rate / bound));
+            out.put("ratio", round3(rate / bound));
             out.put("littleBound", round(bound));
             out.put("meanSessionMs", round(pct[3]));
             out.put("p50Ms", round(pct[0]));
@@ -334,7 +334,7 @@ final class BenchCommand implements Callable<Integer> {
             double[] pct = node.services().metrics().sessionPercentilesMs("reconnect");
             double bound = concurrency / (pct[3] / 1000.0);
             out.put("sessionsPerSecond", round(ids.size() / secs));
-            out.put("ratio", round(ids.size() / secs / bound));
+            out.put("ratio", round3(ids.size() / secs / bound));
             out.put("seconds", round(secs));
             out.put("submitSeconds", round(submitSecs));
             out.put("p50Ms", round(percentile(latencies, 0.5)));
@@ -373,7 +373,7 @@ final class BenchCommand implements Callable<Integer> {
             long readMeters = countRows(rig.node(), "SELECT count(DISTINCT meter_id) FROM daily_reads WHERE source = 'DAILY_PROFILE'");
             long duplicated = countRows(rig.node(), "SELECT count(*) - count(DISTINCT (meter_id, obis, captured_at)) FROM daily_reads");
             out.put("sessionsPerSecond", round(p.succeeded() / secs));
-            out.put("ratio", round((double) p.succeeded() / p.total()));
+            out.put("ratio", round3((double) p.succeeded() / p.total()));
             out.put("injected", rig.fleet().injectedFaults());
             out.put("wrongKeyMeters", wrong);
             out.put("read", p.succeeded());
@@ -427,7 +427,7 @@ final class BenchCommand implements Callable<Integer> {
                     while (System.nanoTime() < until) {
                         List<ClaimedJob> jobs = queue.claim(owner, 500, Duration.ofMinutes(5));
                         if (jobs.isEmpty()) break;
-                        queue.finishAll(jobs, owner, JobResult.success(null));
+                        queue.finishAll(jobs, java.util.Collections.nCopies(jobs.size(), (String) null), owner);
                         done.addAndGet(jobs.size());
                     }
                     return null;
@@ -486,6 +486,10 @@ final class BenchCommand implements Callable<Integer> {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(null);
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static double round(double v) {

@@ -13,6 +13,7 @@ public final class HeadendCli {
     public static final int METER_FAILURE = 3;
 
     public static void main(String[] args) {
+        org.openhes.headend.protocol.session.CryptoProviders.preferSunJceForAes();
         System.exit(commandLine().execute(args));
     }
 

@@ -58,6 +58,40 @@ public final class MeterJobs implements JobHandler {
         this.catchUpDays = catchUpDays;
     }
 
+    /** Days each prepared daily-read job still misses, found for the whole batch at once. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, List<LocalDate>> missingByJob = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void prepare(List<ClaimedJob> jobs) {
+        directory.preload(jobs.stream().map(ClaimedJob::meterId).distinct().toList());
+        Map<LocalDate, List<ClaimedJob>> byDate = new java.util.HashMap<>();
+        for (ClaimedJob j : jobs) {
+            if (j.type() != org.openhes.headend.scheduler.jobs.JobType.DAILY_READ) continue;
+            byDate.computeIfAbsent(dateOf(j), d -> new ArrayList<>()).add(j);
+        }
+        for (var e : byDate.entrySet()) {
+            LocalDate to = e.getKey(), from = to.minusDays(catchUpDays - 1);
+            var have = reads.dailyCaptures(e.getValue().stream().map(ClaimedJob::meterId).toList(),
+                    from.atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant());
+            for (ClaimedJob j : e.getValue()) {
+                List<LocalDate> missing = new ArrayList<>();
+                for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+                    if (!have.get(j.meterId()).contains(d.atStartOfDay(zone).toInstant())) missing.add(d);
+                }
+                missingByJob.put(j.id(), missing);
+            }
+        }
+    }
+
+    private LocalDate dateOf(ClaimedJob j) {
+        try {
+            JsonNode p = JSON.readTree(j.payload());
+            return p.hasNonNull("date") ? LocalDate.parse(p.get("date").asText()) : clock.instant().atZone(zone).toLocalDate();
+        } catch (Exception e) {
+            return clock.instant().atZone(zone).toLocalDate();
+        }
+    }
+
     @Override
     public CompletableFuture<JobResult> handle(ClaimedJob job) {
         JsonNode payload;
@@ -66,16 +100,20 @@ public final class MeterJobs implements JobHandler {
         } catch (Exception e) {
             return CompletableFuture.completedFuture(JobResult.failure("INVALID_REQUEST", false, "payload is not JSON: " + e.getMessage()));
         }
-        return CompletableFuture.supplyAsync(() -> directory.target(job.meterId()), db)
+        return targetOf(job.meterId())
                 .thenCompose(target -> target.isEmpty()
                         ? CompletableFuture.completedFuture(JobResult.failure("UNKNOWN_METER", false, "meter " + job.meterId() + " is not registered"))
                         : run(job, payload, target.get()))
                 .exceptionally(MeterJobs::failure);
     }
 
+    private CompletableFuture<java.util.Optional<MeterTarget>> targetOf(String meterId) {
+        return CompletableFuture.supplyAsync(() -> directory.target(meterId), db);
+    }
+
     private CompletableFuture<JobResult> run(ClaimedJob job, JsonNode payload, MeterTarget target) {
         return switch (job.type()) {
-            case DAILY_READ -> dailyRead(target, LocalDate.parse(payload.path("date").asText(LocalDate.now(clock.instant().atZone(zone).getZone()).toString())));
+            case DAILY_READ -> dailyRead(target, dateOf(job), missingByJob.remove(job.id()));
             case ON_DEMAND_READ -> onDemandRead(target);
             case COMMAND -> command(target, payload);
             case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.setClock(clock.instant()))
@@ -84,8 +122,10 @@ public final class MeterJobs implements JobHandler {
     }
 
     /** The day's midnight capture, and the missing days before it (catch-up) in the same session. */
-    private CompletableFuture<JobResult> dailyRead(MeterTarget target, LocalDate date) {
-        return CompletableFuture.supplyAsync(() -> reads.missingDays(target.meterId(), date.minusDays(catchUpDays - 1), date, zone), db)
+    private CompletableFuture<JobResult> dailyRead(MeterTarget target, LocalDate date, List<LocalDate> prepared) {
+        CompletableFuture<List<LocalDate>> missingDays = prepared != null ? CompletableFuture.completedFuture(prepared)
+                : CompletableFuture.supplyAsync(() -> reads.missingDays(target.meterId(), date.minusDays(catchUpDays - 1), date, zone), db);
+        return missingDays
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
                     return client.withSession(target, "daily-read", s -> s.readDailyIndexes(from, date, zone)

@@ -67,6 +67,7 @@ public final class HeadendNode implements AutoCloseable {
     private final Services services;
     private final MeterClient client;
     private final MeterDirectory directory;
+    private final DbInvocationCounterStore counterStore;
 
     private HeadendNode(HeadendConfig config, InstantSource clock) {
         this.config = config;
@@ -98,7 +99,8 @@ public final class HeadendNode implements AutoCloseable {
         this.pool = new SessionPool(new PoolSettings(config.poolMaxSessions(), config.poolPerHost(), config.poolNewPerSecond(),
                 config.poolMaxWaiting()));
         metrics.bindPool(pool::active, pool::waiting, pool.maxSessions());
-        this.client = new MeterClient(connector, pool, new DbInvocationCounterStore(counters, dbExecutor), new MeterMetadataCache(),
+        this.counterStore = new DbInvocationCounterStore(counters, dbExecutor);
+        this.client = new MeterClient(connector, pool, counterStore, new MeterMetadataCache(),
                 new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
         this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle());
         this.readWriter = new BatchWriter<>("read-writer", reads::store, 5000, Duration.ofMillis(100));
@@ -196,7 +198,7 @@ public final class HeadendNode implements AutoCloseable {
     public void close() {
         log.info("head-end node {} stopping", config.nodeId());
         for (AutoCloseable c : List.<AutoCloseable>of(api, () -> ticker.shutdownNow(), () -> worker.stop(Duration.ofSeconds(20)),
-                readWriter, callbacks, pool, connector, () -> dbExecutor.shutdown(), db)) {
+                readWriter, callbacks, pool, connector, counterStore, () -> dbExecutor.shutdown(), db)) {
             try {
                 c.close();
             } catch (Exception e) {

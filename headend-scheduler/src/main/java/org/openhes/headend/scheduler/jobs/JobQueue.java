@@ -183,23 +183,25 @@ public final class JobQueue {
     }
 
     /**
-     * Records many successes in one statement (jobs without a command); returns how many still held
-     * their lease. Jobs carrying a command go through {@link #finish} one by one.
+     * Records many successes in one statement; returns the ids whose lease was still held (the others
+     * were taken over and are not recorded). Jobs carrying a command go through {@link #finish}.
      */
-    public int finishAll(List<ClaimedJob> jobs, String owner, JobResult success) {
-        if (!success.succeeded()) throw new IllegalArgumentException("finishAll records successes only");
-        int recorded = 0;
+    public java.util.Set<Long> finishAll(List<ClaimedJob> jobs, List<String> results, String owner) {
+        java.util.Set<Long> recorded = new java.util.HashSet<>();
         List<ClaimedJob> plain = new ArrayList<>();
-        for (ClaimedJob j : jobs) {
+        List<String> plainResults = new ArrayList<>();
+        for (int k = 0; k < jobs.size(); k++) {
+            ClaimedJob j = jobs.get(k);
             if (j.commandId() != null) {
-                if (finish(j, owner, success) == Finish.SUCCEEDED) recorded++;
+                if (finish(j, owner, JobResult.success(results.get(k))) == Finish.SUCCEEDED) recorded.add(j.id());
             } else {
                 plain.add(j);
+                plainResults.add(results.get(k));
             }
         }
         if (plain.isEmpty()) return recorded;
         Instant now = clock.instant();
-        return recorded + Sql.tx(ds, c -> {
+        return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement(FINISH_ALL)) {
                 Long[] ids = new Long[plain.size()];
                 Integer[] attempts = new Integer[plain.size()];
@@ -207,19 +209,22 @@ public final class JobQueue {
                     ids[k] = plain.get(k).id();
                     attempts[k] = plain.get(k).attempt();
                 }
-                ps.setString(1, success.resultJson());
-                ps.setTimestamp(2, Sql.ts(now));
-                ps.setArray(3, c.createArrayOf("bigint", ids));
-                ps.setArray(4, c.createArrayOf("integer", attempts));
+                ps.setTimestamp(1, Sql.ts(now));
+                ps.setArray(2, c.createArrayOf("bigint", ids));
+                ps.setArray(3, c.createArrayOf("integer", attempts));
+                ps.setArray(4, c.createArrayOf("text", plainResults.toArray(String[]::new)));
                 ps.setString(5, owner);
-                return ps.executeUpdate();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) recorded.add(rs.getLong(1));
+                }
+                return recorded;
             }
         });
     }
 
-    private static final String FINISH_ALL = "UPDATE jobs j SET state = 'SUCCEEDED', result = ?::jsonb, lease_owner = NULL, "
-            + "lease_expires_at = NULL, finished_at = ? FROM unnest(?::bigint[], ?::int[]) AS x(id, attempt) "
-            + "WHERE j.id = x.id AND j.attempts = x.attempt AND j.state = 'RUNNING' AND j.lease_owner = ?";
+    private static final String FINISH_ALL = "UPDATE jobs j SET state = 'SUCCEEDED', result = x.result::jsonb, lease_owner = NULL, "
+            + "lease_expires_at = NULL, finished_at = ? FROM unnest(?::bigint[], ?::int[], ?::text[]) AS x(id, attempt, result) "
+            + "WHERE j.id = x.id AND j.attempts = x.attempt AND j.state = 'RUNNING' AND j.lease_owner = ? RETURNING j.id";
 
     private static void updateCommand(Connection c, ClaimedJob job, JobResult result, String jobState,
                                       RetryPolicy.Decision decision, Instant now) throws SQLException {

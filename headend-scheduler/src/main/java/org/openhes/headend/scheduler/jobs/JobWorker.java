@@ -3,8 +3,6 @@ package org.openhes.headend.scheduler.jobs;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +23,8 @@ public final class JobWorker implements AutoCloseable {
     private final JobListener listener;
     private final WorkerSettings settings;
     private final Semaphore room;
-    private final ExecutorService recorder = Executors.newFixedThreadPool(2, r -> daemon(r, "job-recorder"));
+    private final java.util.concurrent.LinkedBlockingQueue<Done> finished = new java.util.concurrent.LinkedBlockingQueue<>();
+    private Thread recorder;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Object wake = new Object();
     private Thread loop;
@@ -49,6 +48,8 @@ public final class JobWorker implements AutoCloseable {
         if (!running.compareAndSet(false, true)) return;
         loop = daemon(this::run, "job-worker-" + settings.nodeId());
         loop.start();
+        recorder = daemon(this::recordLoop, "job-recorder");
+        recorder.start();
     }
 
     /** Wakes the loop now (e.g. a command was just queued). */
@@ -86,6 +87,13 @@ public final class JobWorker implements AutoCloseable {
                 if (free > 0) {
                     List<ClaimedJob> jobs = queue.claim(settings.nodeId(), Math.min(free, settings.claimBatch()), settings.lease());
                     claimed = jobs.size();
+                    if (!jobs.isEmpty()) {
+                        try {
+                            handler.prepare(jobs);
+                        } catch (RuntimeException e) {
+                            log.debug("preparing a batch failed, jobs load what they need one by one: {}", e.getMessage());
+                        }
+                    }
                     for (ClaimedJob job : jobs) dispatch(job);
                 }
                 healthy = true;
@@ -119,41 +127,77 @@ public final class JobWorker implements AutoCloseable {
         }
         work.handle((result, error) -> error == null ? result
                         : JobResult.failure("HANDLER_ERROR", true, String.valueOf(error.getMessage())))
-                .thenAcceptAsync(result -> record(job, result), recorder);
+                .thenAccept(result -> finished.add(new Done(job, result)));
     }
 
-    private void record(ClaimedJob job, JobResult result) {
-        try {
-            JobQueue.Finish finish = recordWithRetry(job, result);
-            if (finish == JobQueue.Finish.LEASE_LOST) {
-                log.warn("job {} finished after its lease was lost; its result was not recorded (another node runs it)", job.id());
+    private record Done(ClaimedJob job, JobResult result) {
+    }
+
+    /** Records finished jobs in batches: successes in one statement, the rest one by one. */
+    private void recordLoop() {
+        List<Done> batch = new java.util.ArrayList<>();
+        while (running.get() || !finished.isEmpty() || inFlight() > 0) {
+            batch.clear();
+            try {
+                Done first = finished.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+            } catch (InterruptedException e) {
+                return;
             }
-            listener.finished(job, result, finish);
-        } catch (RuntimeException e) {
-            log.error("could not record job {} (the lease will expire and the job will run again): {}", job.id(), e.getMessage());
-        } finally {
-            room.release();
+            finished.drainTo(batch, 999);
+            List<ClaimedJob> successes = new java.util.ArrayList<>();
+            List<String> results = new java.util.ArrayList<>();
+            for (Done d : batch) {
+                if (d.result().succeeded()) {
+                    successes.add(d.job());
+                    results.add(d.result().resultJson());
+                }
+            }
+            java.util.Set<Long> recorded = java.util.Set.of();
+            if (!successes.isEmpty()) {
+                recorded = withRetry(() -> queue.finishAll(successes, results, settings.nodeId()), successes.size() + " successes");
+            }
+            for (Done d : batch) {
+                try {
+                    JobQueue.Finish finish;
+                    if (d.result().succeeded()) {
+                        finish = recorded == null ? null : recorded.contains(d.job().id()) ? JobQueue.Finish.SUCCEEDED : JobQueue.Finish.LEASE_LOST;
+                    } else {
+                        finish = withRetry(() -> queue.finish(d.job(), settings.nodeId(), d.result()), "job " + d.job().id());
+                    }
+                    if (finish == JobQueue.Finish.LEASE_LOST) {
+                        log.warn("job {} finished after its lease was lost; its result was not recorded (another node runs it)", d.job().id());
+                    }
+                    if (finish != null) listener.finished(d.job(), d.result(), finish);
+                } catch (RuntimeException e) {
+                    log.error("could not record job {} (the lease will expire and the job will run again): {}", d.job().id(), e.getMessage());
+                } finally {
+                    room.release();
+                }
+            }
             nudge();
         }
     }
 
     /** A database restart should not lose a finished read: try a few times before letting the lease expire. */
-    private JobQueue.Finish recordWithRetry(ClaimedJob job, JobResult result) {
+    private <T> T withRetry(java.util.function.Supplier<T> write, String what) {
         RuntimeException last = null;
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 6; i++) {
             try {
-                return queue.finish(job, settings.nodeId(), result);
+                return write.get();
             } catch (RuntimeException e) {
                 last = e;
                 try {
-                    Thread.sleep(200L << i);
+                    Thread.sleep(250L << i);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     break;
                 }
             }
         }
-        throw last;
+        log.error("could not record {}: {}", what, last == null ? "interrupted" : last.getMessage());
+        return null;
     }
 
     /** Stops claiming and waits up to {@code grace} for running jobs to be recorded. */
@@ -163,10 +207,10 @@ public final class JobWorker implements AutoCloseable {
         try {
             if (loop != null) loop.join(grace.toMillis());
             if (room.tryAcquire(settings.maxInFlight(), grace.toMillis(), TimeUnit.MILLISECONDS)) room.release(settings.maxInFlight());
+            if (recorder != null) recorder.join(grace.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        recorder.shutdown();
     }
 
     @Override

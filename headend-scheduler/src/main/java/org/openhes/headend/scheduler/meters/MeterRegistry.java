@@ -195,6 +195,23 @@ public final class MeterRegistry {
     private static final String COLUMNS = "id, serial, host, port, transport, client_sap, server_sap, hdlc_physical, auth, "
             + "system_title, profile, status, labels::text";
 
+    /** Several meters in one query, by id. */
+    public Map<String, Meter> findAll(List<String> ids) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM meters WHERE id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("text", ids.toArray(String[]::new)));
+                Map<String, Meter> out = new java.util.HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Meter m = meter(rs);
+                        out.put(m.id(), m);
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     public Optional<Meter> find(String id) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM meters WHERE id = ?")) {

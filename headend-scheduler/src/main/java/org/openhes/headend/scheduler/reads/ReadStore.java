@@ -13,6 +13,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -137,6 +138,26 @@ public final class ReadStore {
                 }
             }
             return null;
+        });
+    }
+
+    /** Daily-profile capture times of several meters in [from, to), in one query. */
+    public Map<String, Set<Instant>> dailyCaptures(List<String> meterIds, Instant from, Instant to) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT DISTINCT meter_id, captured_at FROM daily_reads
+                     WHERE meter_id = ANY(?) AND captured_at >= ? AND captured_at < ? AND source = 'DAILY_PROFILE'
+                    """)) {
+                ps.setArray(1, c.createArrayOf("text", meterIds.toArray(String[]::new)));
+                ps.setTimestamp(2, Sql.ts(from));
+                ps.setTimestamp(3, Sql.ts(to));
+                Map<String, Set<Instant>> out = new java.util.HashMap<>();
+                for (String id : meterIds) out.put(id, new java.util.HashSet<>());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.get(rs.getString(1)).add(rs.getTimestamp(2).toInstant());
+                }
+                return out;
+            }
         });
     }
 
