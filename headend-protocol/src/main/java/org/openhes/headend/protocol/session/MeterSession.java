@@ -206,13 +206,36 @@ public final class MeterSession {
     public CompletableFuture<IndexReading> readIndexes() {
         List<String> obis = profile().indexRegisters();
         Instant at = clock.instant();
-        return scalers(obis, ObjectType.REGISTER)
-                .thenCompose(v -> readValues(obis, ObjectType.REGISTER, 2))
-                .thenApply(values -> {
-                    List<Register> regs = new ArrayList<>(obis.size());
-                    for (int k = 0; k < obis.size(); k++) regs.add(scale(obis.get(k), values.get(k)));
-                    return new IndexReading(at, regs);
-                });
+        return valuesWithScalers(obis, ObjectType.REGISTER).thenApply(values -> {
+            List<Register> regs = new ArrayList<>(obis.size());
+            for (int k = 0; k < obis.size(); k++) regs.add(scale(obis.get(k), values.get(k)));
+            return new IndexReading(at, regs);
+        });
+    }
+
+    /**
+     * The value (attribute 2) of each register; when their scaler_unit is not cached yet, it comes in
+     * the same GET-with-list (one round trip instead of two).
+     */
+    private CompletableFuture<List<Object>> valuesWithScalers(List<String> obis, ObjectType type) {
+        List<String> missing = new ArrayList<>();
+        for (String o : obis) if (cache.scaler(target.meterId(), o) == null) missing.add(o);
+        if (missing.isEmpty() || !client.getNegotiatedConformance().contains(Conformance.MULTIPLE_REFERENCES)) {
+            return scalers(obis, type).thenCompose(v -> readValues(obis, type, 2));
+        }
+        List<Entry<GXDLMSObject, Integer>> items = new ArrayList<>();
+        for (String code : obis) items.add(new SimpleEntry<>(object(type, code), 2));
+        for (String code : missing) items.add(new SimpleEntry<>(object(type, code), 3));
+        return readItems(items).thenApply(values -> {
+            storeScalers(missing, values.subList(obis.size(), values.size()));
+            return values.subList(0, obis.size());
+        });
+    }
+
+    private static GXDLMSObject object(ObjectType type, String obis) {
+        GXDLMSObject o = GXDLMSClient.createObject(type);
+        o.setLogicalName(ln(obis));
+        return o;
     }
 
     /**
@@ -260,9 +283,7 @@ public final class MeterSession {
     /** The gas index (M-Bus channel 1 extended register), scaled. */
     public CompletableFuture<Register> readGasIndex() {
         String obis = profile().gasIndex();
-        return scalers(List.of(obis), ObjectType.EXTENDED_REGISTER)
-                .thenCompose(v -> readValues(List.of(obis), ObjectType.EXTENDED_REGISTER, 2))
-                .thenApply(values -> scale(obis, values.get(0)));
+        return valuesWithScalers(List.of(obis), ObjectType.EXTENDED_REGISTER).thenApply(values -> scale(obis, values.get(0)));
     }
 
     /** The meter's clock. */
@@ -492,16 +513,18 @@ public final class MeterSession {
         List<String> missing = new ArrayList<>();
         for (String o : obis) if (cache.scaler(target.meterId(), o) == null) missing.add(o);
         if (missing.isEmpty()) return CompletableFuture.completedFuture(null);
-        return readValues(missing, type, 3).thenAccept(values -> {
-            for (int k = 0; k < missing.size(); k++) {
-                if (!(values.get(k) instanceof List<?> su) || su.size() != 2 || !(su.get(0) instanceof Number s)) {
-                    throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + missing.get(k) + "/3",
-                            "scaler_unit is not a structure {scaler, unit}: " + values.get(k));
-                }
-                int unit = su.get(1) instanceof Number u ? u.intValue() : su.get(1) instanceof gurux.dlms.enums.Unit gu ? gu.getValue() : 255;
-                cache.putScaler(target.meterId(), missing.get(k), new MeterMetadataCache.ScalerUnit(s.intValue(), Units.symbol(unit)));
+        return readValues(missing, type, 3).thenAccept(values -> storeScalers(missing, values));
+    }
+
+    private void storeScalers(List<String> obis, List<Object> values) {
+        for (int k = 0; k < obis.size(); k++) {
+            if (!(values.get(k) instanceof List<?> su) || su.size() != 2 || !(su.get(0) instanceof Number s)) {
+                throw new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, "GET " + obis.get(k) + "/3",
+                        "scaler_unit is not a structure {scaler, unit}: " + values.get(k));
             }
-        });
+            int unit = su.get(1) instanceof Number u ? u.intValue() : su.get(1) instanceof gurux.dlms.enums.Unit gu ? gu.getValue() : 255;
+            cache.putScaler(target.meterId(), obis.get(k), new MeterMetadataCache.ScalerUnit(s.intValue(), Units.symbol(unit)));
+        }
     }
 
     private Register scale(String obis, Object raw) {
