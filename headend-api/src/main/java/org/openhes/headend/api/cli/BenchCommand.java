@@ -191,7 +191,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Settings s = Settings.load(Optional.empty(), System.getenv()).with("http.port", "0").with("http.host", "127.0.0.1")
                 .with("data.dir", data.toString()).with("read.plan.enabled", "false")
-                .with("pool.max.sessions", String.valueOf(poolSize)).with("worker.max.in.flight", String.valueOf(poolSize))
+                .with("pool.max.sessions", String.valueOf(poolSize)).with("worker.max.in.flight", String.valueOf(poolSize + poolSize / 10))
                 .with("worker.claim.batch", "500").with("catchup.days", "1").with("db.pool", "24")
                 .with("response.timeout", "15s").with("session.timeout", "2m");
         for (var e : extra.entrySet()) s = s.with(e.getKey(), e.getValue());

@@ -52,7 +52,7 @@ public record HeadendConfig(
                 s.duration("connect.timeout", Duration.ofSeconds(10)),
                 s.duration("response.timeout", Duration.ofSeconds(30)),
                 s.duration("session.timeout", Duration.ofMinutes(3)),
-                s.integer("worker.max.in.flight", poolMax, 1, 200_000),
+                s.integer("worker.max.in.flight", poolMax + Math.max(1, poolMax / 10), 1, 220_000),
                 s.integer("worker.claim.batch", 200, 1, 10_000),
                 s.duration("worker.lease", Duration.ofMinutes(5)),
                 s.duration("worker.poll", Duration.ofMillis(500)),
