@@ -150,7 +150,8 @@ public final class MeterJobs implements JobHandler {
     }
 
     private CompletableFuture<JobResult> onDemandRead(MeterTarget target) {
-        return client.withSession(target, "on-demand-read", MeterSession::readIndexes).thenCompose(now -> {
+        return client.withSession(target, "on-demand-read", MeterClient.Options.URGENT, MeterSession::readIndexes)
+                .thenApply(o -> o.value()).thenCompose(now -> {
             List<IndexRead> out = toReads(target.meterId(), now, IndexRead.Source.ON_DEMAND);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("meterId", target.meterId());
@@ -171,7 +172,7 @@ public final class MeterJobs implements JobHandler {
             default -> null;
         };
         if (op == null) return CompletableFuture.completedFuture(JobResult.failure("INVALID_REQUEST", false, "unsupported command " + type));
-        return client.withSession(target, type.toLowerCase(), op).thenApply(r -> {
+        return client.withSession(target, type.toLowerCase(), MeterClient.Options.URGENT, op).thenApply(o -> o.value()).thenApply(r -> {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("outcome", r.outcome().name());
             result.put("state", new java.util.TreeMap<>(r.state()));

@@ -46,7 +46,14 @@ public final class SessionPool implements AutoCloseable {
         }
     }
 
-    private record Waiter(String meter, String host, CompletableFuture<Permit> future) {
+    private record Waiter(String meter, String host, CompletableFuture<Permit> future, boolean urgent) {
+        Waiter(String meter, String host, CompletableFuture<Permit> future) {
+            this(meter, host, future, false);
+        }
+
+        Waiter asUrgent() {
+            return new Waiter(meter, host, future, true);
+        }
     }
 
     private final PoolSettings settings;
@@ -72,6 +79,14 @@ public final class SessionPool implements AutoCloseable {
 
     /** Completes when a session to {@code meter} at {@code host} may start. */
     public CompletableFuture<Permit> acquire(String meter, String host) {
+        return acquire(meter, host, false);
+    }
+
+    /**
+     * As {@link #acquire(String, String)}; an {@code urgent} request (a command, a field engineer's read)
+     * goes ahead of the waiting bulk reads.
+     */
+    public CompletableFuture<Permit> acquire(String meter, String host, boolean urgent) {
         CompletableFuture<Permit> f = new CompletableFuture<>();
         synchronized (this) {
             if (closed) {
@@ -83,7 +98,18 @@ public final class SessionPool implements AutoCloseable {
                         waiters.size() + " requests already waiting (limit " + settings.maxWaiting() + ")"));
                 return f;
             }
-            waiters.add(new Waiter(meter, host, f));
+            Waiter w = new Waiter(meter, host, f);
+            if (urgent) {
+                // behind earlier urgent ones, ahead of every bulk request
+                int at = 0;
+                for (Waiter x : waiters) {
+                    if (!x.urgent()) break;
+                    at++;
+                }
+                waiters.add(at, w.asUrgent());
+            } else {
+                waiters.add(w);
+            }
         }
         drain();
         return f;

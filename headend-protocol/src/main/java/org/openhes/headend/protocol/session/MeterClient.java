@@ -27,8 +27,13 @@ import org.openhes.headend.protocol.transport.WireTrace;
  */
 public final class MeterClient {
     /** Per-call choices. */
-    public record Options(boolean trace, boolean readCounterFirst) {
-        public static final Options DEFAULT = new Options(false, false);
+    public record Options(boolean trace, boolean readCounterFirst, boolean urgent) {
+        public static final Options DEFAULT = new Options(false, false, false);
+        public static final Options URGENT = new Options(false, false, true);
+
+        public Options(boolean trace, boolean readCounterFirst) {
+            this(trace, readCounterFirst, false);
+        }
     }
 
     /** The work's result and, if asked, the session's wire trace. */
@@ -70,7 +75,7 @@ public final class MeterClient {
     public <T> CompletableFuture<Outcome<T>> withSession(MeterTarget target, String operation, Options options,
                                                          Function<MeterSession, CompletableFuture<T>> work) {
         String host = target.endpoint().host();
-        return pool.acquire(target.meterId(), host).thenCompose(permit -> {
+        return pool.acquire(target.meterId(), host, options.urgent()).thenCompose(permit -> {
             Instant started = clock.instant();
             events.sessionStarted(operation);
             CompletableFuture<Outcome<T>> run = runAfterCounterCheck(target, options, work);

@@ -31,6 +31,20 @@ class SessionPoolTest {
     }
 
     @Test
+    void urgentRequestsGoAheadOfWaitingBulkReads() {
+        try (SessionPool pool = new SessionPool(new PoolSettings(1, 10, 0, 100))) {
+            var running = pool.acquire("r0", "h0");
+            var bulk = pool.acquire("r1", "h1");
+            var command = pool.acquire("c1", "h2", true);
+            running.join().release();
+            assertThat(command).isDone();
+            assertThat(bulk).isNotDone();
+            command.join().release();
+            assertThat(bulk).isDone();
+        }
+    }
+
+    @Test
     void thePerHostCapHolds() {
         try (SessionPool pool = new SessionPool(new PoolSettings(10, 1, 0, 100))) {
             var x = pool.acquire("m1", "gateway");
