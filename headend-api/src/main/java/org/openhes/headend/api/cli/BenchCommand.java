@@ -334,12 +334,19 @@ final class BenchCommand implements Callable<Integer> {
     private void burst(Map<String, Object> out) throws Exception {
         try (Rig rig = rig(concurrency, FaultRates.NONE, 0, false, Map.of())) {
             HeadendNode node = rig.node();
-            List<java.util.UUID> ids = new ArrayList<>();
+            List<java.util.UUID> ids = java.util.Collections.synchronizedList(new ArrayList<>());
             long t0 = System.nanoTime();
+            // submitted from 8 threads, as many platform clients would
+            ExecutorService submitters = Executors.newFixedThreadPool(8);
+            List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < meters; i++) {
-                ids.add(node.services().commands().submit(new CommandStore.NewCommand(rig.fleet().identity(i).ean(), "RECONNECT",
-                        "{\"type\":\"RECONNECT\"}", "bench", "burst-" + i, null, null)).command().id());
+                int m = i;
+                fs.add(submitters.submit(() -> ids.add(node.services().commands().submit(new CommandStore.NewCommand(
+                        rig.fleet().identity(m).ean(), "RECONNECT", "{\"type\":\"RECONNECT\"}", "bench", "burst-" + m, null, null))
+                        .command().id())));
             }
+            for (Future<?> f : fs) f.get();
+            submitters.shutdown();
             double submitSecs = (System.nanoTime() - t0) / 1e9;
             node.services().worker().nudge();
             List<Double> latencies = awaitCommands(node, ids, Duration.ofMinutes(10));

@@ -140,6 +140,7 @@ public final class MeterSession {
                                 try {
                                     client.parseApplicationAssociationResponse(reply.getData());
                                 } catch (Exception e) {
+                                    if (corrupted(e)) throw translate("associate HLS pass 4", e);
                                     throw new MeterException(MeterFailureKind.AUTHENTICATION_FAILED, meter,
                                             "associate HLS pass 4", "the meter's answer to the challenge does not verify with these keys", e);
                                 }
@@ -669,14 +670,21 @@ public final class MeterSession {
             return new MeterException(MeterFailureKind.ACCESS_DENIED, meter, step,
                     "confirmed service error " + c.getConfirmedServiceError() + "/" + c.getServiceError(), e);
         }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof AEADBadTagException || t instanceof javax.crypto.BadPaddingException) {
-                return new MeterException(MeterFailureKind.AUTHENTICATION_FAILED, meter, step,
-                        "the meter's answer does not authenticate with these keys", e);
-            }
+        if (corrupted(e)) {
+            // Wrong keys are refused by the meter itself (it cannot decipher our request); an answer that
+            // fails its own tag here was damaged on the way: retryable.
+            return new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, step,
+                    "the meter's answer does not authenticate (damaged on the link)", e);
         }
         return new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, step,
                 "cannot decode the meter's answer: " + e, e);
+    }
+
+    private static boolean corrupted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AEADBadTagException || t instanceof javax.crypto.BadPaddingException) return true;
+        }
+        return false;
     }
 
     private MeterException dataAccessFailure(String step, int code) {

@@ -97,7 +97,8 @@ public final class CommandStore {
             }
             throw e;
         }
-        return new Submitted(find(id).orElseThrow(), true);
+        return new Submitted(new Command(id, n.meterId(), n.type(), n.paramsJson(), "QUEUED", 0, null, null, n.deadline(),
+                n.callbackUrl(), now, now), true);
     }
 
     private Optional<Command> byKey(String caller, String key, String hash) {
