@@ -19,7 +19,7 @@ public record HeadendConfig(
         Duration connectTimeout, Duration responseTimeout, Duration sessionTimeout,
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
-        byte[] clientSystemTitle, Duration retryBase, Duration retryMax) {
+        byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued) {
 
     public static HeadendConfig from(Settings s) {
         Path data = Path.of(s.string("data.dir", "headend-data"));
@@ -63,7 +63,8 @@ public record HeadendConfig(
                 s.integer("catchup.days", 40, 1, 40),
                 titleBytes,
                 s.duration("retry.base", Duration.ofSeconds(30)),
-                s.duration("retry.max", Duration.ofMinutes(30)));
+                s.duration("retry.max", Duration.ofMinutes(30)),
+                s.integer("api.max.queued", 100_000, 1, 10_000_000));
     }
 
     private static String hostName() {

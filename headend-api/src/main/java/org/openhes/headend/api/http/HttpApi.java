@@ -139,8 +139,10 @@ public final class HttpApi implements AutoCloseable {
         return ctx -> {
             String header = ctx.header("Authorization");
             String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+            s.throttles().checkAuthAllowed(ctx.ip());
             Role role = token == null ? null : s.tokens().roleOf(token).orElse(null);
             if (role == null) {
+                if (token != null) s.throttles().authFailed(ctx.ip());
                 ctx.header("WWW-Authenticate", "Bearer");
                 throw new ApiProblem(401, "Unauthorized", token == null ? "send Authorization: Bearer <token>" : "the token is not valid", null);
             }
@@ -422,6 +424,7 @@ public final class HttpApi implements AutoCloseable {
             }
             if (wait.compareTo(Duration.ofMinutes(2)) > 0) throw ApiProblem.badRequest("wait", "wait must be at most 2m");
         }
+        s.throttles().checkQueue();
         long jobId = s.jobs().enqueue(new JobQueue.NewJob(JobType.ON_DEMAND_READ, m.id(), "{}", s.clock().instant(),
                 s.clock().instant().plus(Duration.ofMinutes(15)), null, null));
         s.events().audit(s.clock().instant(), caller, "read.on-demand", m.id(), "job " + jobId);
@@ -519,6 +522,7 @@ public final class HttpApi implements AutoCloseable {
         }
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 200)) throw ApiProblem.badRequest("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
+        s.throttles().checkQueue();
         CommandStore.Submitted sub = s.commands().submit(new CommandStore.NewCommand(m.id(), type, params.toString(), caller, key, deadline, callback));
         if (sub.created()) {
             s.events().audit(s.clock().instant(), caller, "command." + type, m.id(), sub.command().id().toString());

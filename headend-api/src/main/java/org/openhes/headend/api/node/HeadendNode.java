@@ -16,6 +16,7 @@ import org.openhes.headend.api.callbacks.CallbackSender;
 import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.http.HttpApi;
 import org.openhes.headend.api.http.Role;
+import org.openhes.headend.api.http.Throttles;
 import org.openhes.headend.api.http.Tokens;
 import org.openhes.headend.api.jobs.BatchWriter;
 import org.openhes.headend.api.jobs.MeterJobs;
@@ -114,7 +115,8 @@ public final class HeadendNode implements AutoCloseable {
         };
         this.worker = new JobWorker(jobs, handler, listener, new WorkerSettings(config.nodeId(), config.workerMaxInFlight(),
                 config.workerClaimBatch(), config.workerPoll(), config.workerLease()));
-        this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone());
+        Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
+        this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
     }

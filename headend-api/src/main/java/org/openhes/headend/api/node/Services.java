@@ -2,6 +2,7 @@ package org.openhes.headend.api.node;
 
 import java.time.InstantSource;
 import java.time.ZoneId;
+import org.openhes.headend.api.http.Throttles;
 import org.openhes.headend.api.http.Tokens;
 import org.openhes.headend.api.metrics.HeadendMetrics;
 import org.openhes.headend.scheduler.commands.CommandStore;
@@ -16,5 +17,5 @@ import org.openhes.headend.scheduler.reads.ReadStore;
 /** What the HTTP API needs from the node. */
 public record Services(Database db, MeterRegistry meters, ReadStore reads, CommandStore commands, JobQueue jobs,
                        ReadPlanner planner, EventStore events, Tokens tokens, HeadendMetrics metrics, JobWorker worker,
-                       InstantSource clock, ZoneId zone) {
+                       InstantSource clock, ZoneId zone, Throttles throttles) {
 }

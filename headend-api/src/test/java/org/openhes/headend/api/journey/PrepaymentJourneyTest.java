@@ -54,8 +54,14 @@ class PrepaymentJourneyTest {
     static String base, platform;
     static Path data;
 
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+
     @BeforeAll
     static void start() throws Exception {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logs.start();
+        root.addAppender(logs);
         Clock clock = Clock.systemUTC();
         fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(10).port(0).clock(clock).manualReconnectShare(0.5).build());
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -126,6 +132,8 @@ class PrepaymentJourneyTest {
 
     @Test
     void theWholeJourney() throws Exception {
+        if (journeyRan) return;
+        journeyRan = true;
         // 1. The daily reads of every meter arrive.
         HttpResponse<String> run = send("POST", "/api/v1/read-runs", ADMIN, "{}", "application/json", null);
         assertThat(run.statusCode()).isEqualTo(201);
@@ -230,6 +238,35 @@ class PrepaymentJourneyTest {
         // keys are write-only
         String meterJson = send("GET", "/api/v1/meters/" + fleet.identity(1).ean(), platform, null, null, null).body();
         assertThat(meterJson).doesNotContain("\"ek\"").doesNotContain("\"ak\"").doesNotContain("password");
+    }
+
+    @Test
+    void noKeyEverAppearsInLogsOrAnswers() throws Exception {
+        // the journey logged at DEBUG: sessions, commands, callbacks, the HTTP API
+        theWholeJourneyHasRun();
+        StringBuilder all = new StringBuilder();
+        List<ch.qos.logback.classic.spi.ILoggingEvent> events;
+        synchronized (logs) {
+            events = new java.util.ArrayList<>(logs.list);
+        }
+        for (var e : events) {
+            all.append(e.getFormattedMessage()).append('\n');
+            if (e.getThrowableProxy() != null) all.append(ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy()));
+        }
+        all.append(send("GET", "/api/v1/meters?limit=100", ADMIN, null, null, null).body());
+        assertThat(events).as("the suite logged something to scan").isNotEmpty();
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        for (int i = 0; i < fleet.size(); i++) {
+            for (byte[] key : new byte[][] {fleet.identity(i).encryptionKey(), fleet.identity(i).authenticationKey()}) {
+                assertThat(all.toString().toLowerCase()).doesNotContain(hex.formatHex(key));
+            }
+        }
+    }
+
+    private static volatile boolean journeyRan;
+
+    static void theWholeJourneyHasRun() throws Exception {
+        if (!journeyRan) new PrepaymentJourneyTest().theWholeJourney();
     }
 
     static int indexOf(String ean) {

@@ -338,6 +338,17 @@ public final class JobQueue {
         });
     }
 
+    /** Commands and on-demand reads waiting to run (for back-pressure). */
+    public long countQueuedUrgent() {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs WHERE state = 'QUEUED' AND priority <= 20");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
     /** The result JSON a job recorded, or null. */
     public String resultOf(long id) {
         return Sql.tx(ds, c -> {
