@@ -197,6 +197,43 @@ public final class SimulatedFleet implements AutoCloseable {
         return new InMemoryMeter(newMeter(i, false));
     }
 
+    /**
+     * Meter {@code i} opens a connection to {@code target} and pushes a ciphered DataNotification with
+     * its alarm register ({@code alarmBits}) and clock, as an IDIS push setup would.
+     */
+    public void pushAlarm(int i, InetSocketAddress target, long alarmBits) throws IOException {
+        boolean wrong = config.hasWrongKeys(i);
+        MeterIdentity id = identity(i);
+        MeterState st = state(i);
+        try {
+            gurux.dlms.secure.GXDLMSSecureNotify notify = new gurux.dlms.secure.GXDLMSSecureNotify(true, 1, 1,
+                    gurux.dlms.enums.InterfaceType.WRAPPER);
+            notify.getCiphering().setSecurity(gurux.dlms.enums.Security.AUTHENTICATION_ENCRYPTION);
+            notify.getCiphering().setSystemTitle(id.systemTitle());
+            notify.getCiphering().setBlockCipherKey(identities.realKey("ek", i, wrong));
+            notify.getCiphering().setAuthenticationKey(identities.realKey("ak", i, wrong));
+            notify.getCiphering().setInvocationCounter(st.nextInvocationCounter());
+            st.acceptedInvocationCounter(st.nextInvocationCounter());
+            gurux.dlms.objects.GXDLMSData alarm = new gurux.dlms.objects.GXDLMSData("0.0.97.98.0.255");
+            alarm.setDataType(2, gurux.dlms.enums.DataType.UINT32);
+            alarm.setValue(alarmBits);
+            gurux.dlms.objects.GXDLMSClock clock = new gurux.dlms.objects.GXDLMSClock("0.0.1.0.0.255");
+            clock.setTime(new gurux.dlms.GXDateTime(java.util.Date.from(config.clock().instant())));
+            java.util.List<java.util.Map.Entry<gurux.dlms.objects.GXDLMSObject, Integer>> objects = java.util.List.of(
+                    java.util.Map.entry(clock, 2), java.util.Map.entry(alarm, 2));
+            byte[][] frames = notify.generateDataNotificationMessages(java.util.Date.from(config.clock().instant()), objects);
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(target, 5000);
+                for (byte[] f : frames) socket.getOutputStream().write(f);
+                socket.getOutputStream().flush();
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot build the push of meter " + i + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The registry file the head-end imports: one line per meter, keys in hex. */
     public void exportCsv(Writer out) {
         HexFormat hex = HexFormat.of().withUpperCase();

@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         String token = Optional.ofNullable(System.getenv("HEADEND_ADMIN_TOKEN")).filter(t -> !t.isBlank()).orElseGet(DemoCommand::newToken);
         Settings settings = Settings.load(Optional.empty(), System.getenv())
                 .with("http.port", String.valueOf(httpPort)).with("data.dir", dataDir.toString())
-                .with("admin.token", token).with("read.plan.enabled", "false")
+                .with("admin.token", token).with("read.plan.enabled", "false").with("push.port", "0")
                 .with("pool.max.sessions", String.valueOf(Math.min(500, Math.max(10, meters))));
         HeadendConfig cfg = HeadendConfig.from(settings);
         SimulatorConfig sim = SimulatorConfig.builder().meters(meters).port(0).clock(clock)

@@ -36,7 +36,7 @@ public record HeadendConfig(
                 s.string("node.id", hostName()),
                 s.string("http.host", "0.0.0.0"),
                 s.integer("http.port", 8080, 0, 65535),
-                s.integer("push.port", 4060, 0, 65535),
+                s.integer("push.port", 4060, -1, 65535),
                 s.get("db.url").orElse(null), s.string("db.user", null), s.string("db.password", null),
                 s.integer("db.pool", 16, 2, 200),
                 data,

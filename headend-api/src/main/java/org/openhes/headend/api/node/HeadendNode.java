@@ -22,6 +22,7 @@ import org.openhes.headend.api.jobs.BatchWriter;
 import org.openhes.headend.api.jobs.MeterJobs;
 import org.openhes.headend.api.metrics.HeadendMetrics;
 import org.openhes.headend.protocol.pool.PoolSettings;
+import org.openhes.headend.protocol.push.PushListener;
 import org.openhes.headend.protocol.pool.SessionPool;
 import org.openhes.headend.protocol.session.MeterClient;
 import org.openhes.headend.protocol.session.MeterMetadataCache;
@@ -69,6 +70,8 @@ public final class HeadendNode implements AutoCloseable {
     private final MeterClient client;
     private final MeterDirectory directory;
     private final DbInvocationCounterStore counterStore;
+    private final KeyVault vault;
+    private PushListener push;
 
     private HeadendNode(HeadendConfig config, InstantSource clock) {
         this.config = config;
@@ -77,6 +80,7 @@ public final class HeadendNode implements AutoCloseable {
                 config.dataDir().resolve("postgres"), config.dbPool()));
         MasterKey master = config.masterKey() != null ? MasterKey.fromBase64(config.masterKey()) : MasterKey.loadOrCreate(config.masterKeyFile());
         KeyVault vault = new KeyVault(db.dataSource(), master);
+        this.vault = vault;
         MeterRegistry meters = new MeterRegistry(db.dataSource(), vault);
         InvocationCounters counters = new InvocationCounters(db.dataSource());
         ReadStore reads = new ReadStore(db.dataSource(), clock);
@@ -140,6 +144,7 @@ public final class HeadendNode implements AutoCloseable {
             node.worker.start();
             node.ticker.scheduleWithFixedDelay(node::refreshMetrics, 0, 10, TimeUnit.SECONDS);
             if (config.readPlanEnabled()) node.schedulePlans();
+            if (config.pushPort() >= 0) node.startPushListener();
             node.api.start(config.httpHost(), config.httpPort());
             log.info("head-end node {} up: {}", config.nodeId(), config);
             return node;
@@ -147,6 +152,45 @@ public final class HeadendNode implements AutoCloseable {
             node.close();
             throw e;
         }
+    }
+
+    /** Alarms pushed by meters: decoded with the sender's keys, stored as events, counted. */
+    private void startPushListener() {
+        var meters = services.meters();
+        PushListener.KeyResolver keys = title -> meters.findBySystemTitle(java.util.HexFormat.of().formatHex(title))
+                .flatMap(m -> vault.load(m.id()).filter(s -> s.ek() != null && s.ak() != null)
+                        .map(s -> new PushListener.PushKeys(m.id(), s.ek(), s.ak())));
+        PushListener.Sink sink = new PushListener.Sink() {
+            @Override
+            public void accept(PushListener.PushEvent e) {
+                services.metrics().pushEvent("data_notification");
+                try {
+                    services.events().record(e.meterId() == null ? "unknown" : e.meterId(), "PUSH", e.receivedAt(),
+                            new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("values", e.values())));
+                } catch (Exception ex) {
+                    log.warn("a push from {} could not be stored: {}", e.systemTitle(), ex.getMessage());
+                }
+            }
+
+            @Override
+            public void rejected(String from, String reason) {
+                services.metrics().pushEvent("rejected");
+                log.warn("push from {} rejected: {}", from, reason);
+            }
+        };
+        try {
+            push = PushListener.start(connector.group(), new java.net.InetSocketAddress(config.httpHost(), config.pushPort()), keys, sink,
+                    dbExecutor, clock);
+            log.info("push listener on port {}", push.port());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the push listener", e);
+        }
+    }
+
+    /** The push listener's port, or -1 when it is off. */
+    public int pushPort() {
+        return push == null ? -1 : push.port();
     }
 
     private void refreshMetrics() {
@@ -199,7 +243,7 @@ public final class HeadendNode implements AutoCloseable {
     @Override
     public void close() {
         log.info("head-end node {} stopping", config.nodeId());
-        for (AutoCloseable c : List.<AutoCloseable>of(api, () -> ticker.shutdownNow(), () -> worker.stop(Duration.ofSeconds(20)),
+        for (AutoCloseable c : List.<AutoCloseable>of(api, () -> { if (push != null) push.close(); }, () -> ticker.shutdownNow(), () -> worker.stop(Duration.ofSeconds(20)),
                 readWriter, callbacks, pool, connector, counterStore, () -> dbExecutor.shutdown(), db)) {
             try {
                 c.close();

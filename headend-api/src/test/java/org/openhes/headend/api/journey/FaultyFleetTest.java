@@ -33,7 +33,7 @@ class FaultyFleetTest {
     static final ZoneId BXL = ZoneId.of("Europe/Brussels");
 
     static Settings settings(Map<String, String> extra) throws Exception {
-        Settings s = Settings.of(Map.of("http.port", "0", "http.host", "127.0.0.1",
+        Settings s = Settings.of(Map.of("http.port", "0", "http.host", "127.0.0.1", "push.port", "-1",
                 "data.dir", Files.createTempDirectory("faulty").toString(), "read.plan.enabled", "false",
                 "worker.poll", "100ms", "retry.base", "200ms", "retry.max", "1s", "response.timeout", "1s",
                 "master.key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));

@@ -74,7 +74,7 @@ class PrepaymentJourneyTest {
         receiver.start();
         data = Files.createTempDirectory("journey");
         Settings s = Settings.of(Map.of("http.port", "0", "http.host", "127.0.0.1", "data.dir", data.toString(),
-                "admin.token", ADMIN, "callback.secret", CALLBACK_SECRET, "read.plan.enabled", "false", "worker.poll", "100ms",
+                "admin.token", ADMIN, "callback.secret", CALLBACK_SECRET, "push.port", "0", "read.plan.enabled", "false", "worker.poll", "100ms",
                 "master.key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
         String server = System.getProperty("headend.test.db.url");
         if (server != null && !server.isBlank() && !server.startsWith("${")) s = s.with("db.url", freshDatabase(server));
@@ -204,9 +204,22 @@ class PrepaymentJourneyTest {
         assertThat(now.statusCode()).as(now.body()).isEqualTo(200);
         assertThat(JSON.readTree(now.body()).get("registers")).hasSize(4);
 
-        // 7. Metrics saw it all.
+        // 7. A meter pushes an alarm: it becomes an event of that meter.
+        fleet.pushAlarm(7, new InetSocketAddress("127.0.0.1", node.pushPort()), 0x20L);
+        JsonNode events = null;
+        long pushUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < pushUntil) {
+            events = JSON.readTree(send("GET", "/api/v1/events?meter=" + fleet.identity(7).ean(), platform, null, null, null).body());
+            if (events.get("items").size() > 0) break;
+            Thread.sleep(100);
+        }
+        assertThat(events.get("items")).hasSize(1);
+        assertThat(events.at("/items/0/type").asText()).isEqualTo("PUSH");
+        assertThat(events.at("/items/0/payloadJson").asText()).contains("32");
+
+        // 8. Metrics saw it all.
         String metrics = send("GET", "/metrics", null, null, null, null).body();
-        assertThat(metrics).contains("headend_sessions_total{").contains("headend_commands_total{").contains("headend_pool_sessions_max")
+        assertThat(metrics).contains("headend_sessions_total{").contains("headend_commands_total{").contains("headend_pool_sessions_max").contains("headend_push_events_total")
                 .doesNotContain(fleet.identity(0).ean());
     }
 

@@ -212,6 +212,18 @@ public final class MeterRegistry {
         });
     }
 
+    /** The meter with this system title (16 hex digits), if registered. */
+    public Optional<Meter> findBySystemTitle(String systemTitleHex) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM meters WHERE system_title = ? LIMIT 1")) {
+                ps.setString(1, systemTitleHex.toUpperCase(java.util.Locale.ROOT));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(meter(rs)) : Optional.<Meter>empty();
+                }
+            }
+        });
+    }
+
     public Optional<Meter> find(String id) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM meters WHERE id = ?")) {
