@@ -88,6 +88,7 @@ public final class HttpApi implements AutoCloseable {
             r.get("/api/v1/meters/{id}", guard(READERS, this::getMeter));
             r.get("/api/v1/meters/{id}/daily-reads", guard(READERS, this::meterDailyReads));
             r.post("/api/v1/meters/{id}/reads", guard(ACTORS, this::onDemandRead));
+            r.get("/api/v1/meters/{id}/trace", guard(EnumSet.of(Role.ENGINEER, Role.ADMIN), this::trace));
             r.post("/api/v1/meters/{id}/commands", guard(ACTORS, this::submitCommand));
             r.get("/api/v1/commands/{id}", guard(READERS, this::getCommand));
             r.get("/api/v1/daily-reads", guard(EnumSet.of(Role.PLATFORM, Role.OPERATOR, Role.ADMIN), this::fleetDailyReads));
@@ -425,7 +426,8 @@ public final class HttpApi implements AutoCloseable {
             if (wait.compareTo(Duration.ofMinutes(2)) > 0) throw ApiProblem.badRequest("wait", "wait must be at most 2m");
         }
         s.throttles().checkQueue();
-        long jobId = s.jobs().enqueue(new JobQueue.NewJob(JobType.ON_DEMAND_READ, m.id(), "{}", s.clock().instant(),
+        String payload = "true".equals(ctx.queryParam("trace")) ? "{\"trace\":true}" : "{}";
+        long jobId = s.jobs().enqueue(new JobQueue.NewJob(JobType.ON_DEMAND_READ, m.id(), payload, s.clock().instant(),
                 s.clock().instant().plus(Duration.ofMinutes(15)), null, null));
         s.events().audit(s.clock().instant(), caller, "read.on-demand", m.id(), "job " + jobId);
         s.worker().nudge();
@@ -462,6 +464,12 @@ public final class HttpApi implements AutoCloseable {
                 done.completeExceptionally(e);
             }
         }, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** The last traced sessions of a meter (ask for one with POST .../reads?trace=true). */
+    private void trace(Context ctx, String caller) {
+        Meter m = meterOr404(ctx.pathParam("id"));
+        ctx.json(page(s.traces().of(m.id()), null));
     }
 
     // ------------------------------------------------------------------ commands

@@ -45,6 +45,7 @@ public final class MeterJobs implements JobHandler {
     private final InstantSource clock;
     private final ZoneId zone;
     private final int catchUpDays;
+    private final TraceLog traces = new TraceLog();
 
     public MeterJobs(MeterDirectory directory, MeterClient client, ReadStore reads, BatchWriter<IndexRead> readWriter,
                      Executor db, InstantSource clock, ZoneId zone, int catchUpDays) {
@@ -60,6 +61,11 @@ public final class MeterJobs implements JobHandler {
 
     /** Days each prepared daily-read job still misses, found for the whole batch at once. */
     private final java.util.concurrent.ConcurrentHashMap<Long, List<LocalDate>> missingByJob = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Wire traces of the sessions field engineers asked to trace. */
+    public TraceLog traces() {
+        return traces;
+    }
 
     @Override
     public void prepare(List<ClaimedJob> jobs) {
@@ -114,7 +120,7 @@ public final class MeterJobs implements JobHandler {
     private CompletableFuture<JobResult> run(ClaimedJob job, JsonNode payload, MeterTarget target) {
         return switch (job.type()) {
             case DAILY_READ -> dailyRead(target, dateOf(job), missingByJob.remove(job.id()));
-            case ON_DEMAND_READ -> onDemandRead(target);
+            case ON_DEMAND_READ -> onDemandRead(target, payload.path("trace").asBoolean(false));
             case COMMAND -> command(target, payload);
             case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.setClock(clock.instant()))
                     .thenApply(t -> JobResult.success(json(Map.of("clock", t.toString()))));
@@ -149,9 +155,12 @@ public final class MeterJobs implements JobHandler {
     private record DailyResult(List<IndexReading> rows, Register gas) {
     }
 
-    private CompletableFuture<JobResult> onDemandRead(MeterTarget target) {
-        return client.withSession(target, "on-demand-read", MeterClient.Options.URGENT, MeterSession::readIndexes)
-                .thenApply(o -> o.value()).thenCompose(now -> {
+    private CompletableFuture<JobResult> onDemandRead(MeterTarget target, boolean trace) {
+        return client.withSession(target, "on-demand-read", new MeterClient.Options(trace, false, true), MeterSession::readIndexes)
+                .thenApply(o -> {
+                    if (trace) traces.add(target.meterId(), new TraceLog.Session(clock.instant(), "on-demand-read", "SUCCEEDED", o.trace()));
+                    return o.value();
+                }).thenCompose(now -> {
             List<IndexRead> out = toReads(target.meterId(), now, IndexRead.Source.ON_DEMAND);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("meterId", target.meterId());

@@ -120,7 +120,8 @@ public final class HeadendNode implements AutoCloseable {
         this.worker = new JobWorker(jobs, handler, listener, new WorkerSettings(config.nodeId(), config.workerMaxInFlight(),
                 config.workerClaimBatch(), config.workerPoll(), config.workerLease()));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
-        this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles);
+        this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
+                handler.traces());
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
     }

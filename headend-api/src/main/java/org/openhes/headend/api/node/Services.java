@@ -17,5 +17,6 @@ import org.openhes.headend.scheduler.reads.ReadStore;
 /** What the HTTP API needs from the node. */
 public record Services(Database db, MeterRegistry meters, ReadStore reads, CommandStore commands, JobQueue jobs,
                        ReadPlanner planner, EventStore events, Tokens tokens, HeadendMetrics metrics, JobWorker worker,
-                       InstantSource clock, ZoneId zone, Throttles throttles) {
+                       InstantSource clock, ZoneId zone, Throttles throttles,
+                       org.openhes.headend.api.jobs.TraceLog traces) {
 }

@@ -200,9 +200,13 @@ class PrepaymentJourneyTest {
         assertThat(fleet.state(5).message()).isEqualTo("SOLDE 12.34 EUR");
 
         // 6. A field engineer's on-demand read, answered inline.
-        HttpResponse<String> now = send("POST", "/api/v1/meters/" + fleet.identity(6).ean() + "/reads?wait=20s", platform, null, null, null);
+        HttpResponse<String> now = send("POST", "/api/v1/meters/" + fleet.identity(6).ean() + "/reads?wait=20s&trace=true", ADMIN, null, null, null);
         assertThat(now.statusCode()).as(now.body()).isEqualTo(200);
         assertThat(JSON.readTree(now.body()).get("registers")).hasSize(4);
+        JsonNode trace = JSON.readTree(send("GET", "/api/v1/meters/" + fleet.identity(6).ean() + "/trace", ADMIN, null, null, null).body());
+        assertThat(trace.at("/items/0/frames").size()).as("the wire trace of the session").isGreaterThanOrEqualTo(6);
+        assertThat(trace.at("/items/0/frames/0/direction").asText()).isEqualTo("TX");
+        assertThat(send("GET", "/api/v1/meters/" + fleet.identity(6).ean() + "/trace", platform, null, null, null).statusCode()).isEqualTo(403);
 
         // 7. A meter pushes an alarm: it becomes an event of that meter.
         fleet.pushAlarm(7, new InetSocketAddress("127.0.0.1", node.pushPort()), 0x20L);
@@ -267,6 +271,7 @@ class PrepaymentJourneyTest {
             if (e.getThrowableProxy() != null) all.append(ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy()));
         }
         all.append(send("GET", "/api/v1/meters?limit=100", ADMIN, null, null, null).body());
+        all.append(send("GET", "/api/v1/meters/" + fleet.identity(6).ean() + "/trace", ADMIN, null, null, null).body());
         assertThat(events).as("the suite logged something to scan").isNotEmpty();
         java.util.HexFormat hex = java.util.HexFormat.of();
         for (int i = 0; i < fleet.size(); i++) {
