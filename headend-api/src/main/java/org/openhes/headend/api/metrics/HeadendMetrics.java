@@ -94,6 +94,12 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     }
 
     @Override
+    public void requestsSent(String operation, int frames) {
+        Counter.builder("headend.dlms.requests").tag("operation", operation).description("DLMS request frames sent to meters")
+                .register(registry).increment(frames);
+    }
+
+    @Override
     public void counterResynchronised() {
         Counter.builder("headend.invocation.counter.resyncs").register(registry).increment();
     }

@@ -78,7 +78,7 @@ public final class MeterClient {
         return pool.acquire(target.meterId(), host, options.urgent()).thenCompose(permit -> {
             Instant started = clock.instant();
             events.sessionStarted(operation);
-            CompletableFuture<Outcome<T>> run = runAfterCounterCheck(target, options, work);
+            CompletableFuture<Outcome<T>> run = runAfterCounterCheck(target, operation, options, work);
             CompletableFuture<Outcome<T>> bounded = run.orTimeout(timeouts.session().toMillis(), TimeUnit.MILLISECONDS);
             return bounded.handle((outcome, error) -> {
                 permit.release();
@@ -101,17 +101,17 @@ public final class MeterClient {
         return new MeterException(MeterFailureKind.MALFORMED_RESPONSE, target.label(), "session", c.toString(), c);
     }
 
-    private <T> CompletableFuture<Outcome<T>> runAfterCounterCheck(MeterTarget target, Options options,
+    private <T> CompletableFuture<Outcome<T>> runAfterCounterCheck(MeterTarget target, String operation, Options options,
                                                                   Function<MeterSession, CompletableFuture<T>> work) {
         CompletableFuture<Void> ready = options.readCounterFirst() && target.security().ciphered()
                 ? resynchronise(target) : CompletableFuture.completedFuture(null);
-        return ready.thenCompose(v -> attempt(target, options, work).exceptionallyCompose(e -> {
+        return ready.thenCompose(v -> attempt(target, operation, options, work).exceptionallyCompose(e -> {
             MeterException m = MeterException.find(e);
             if (m == null || !target.security().ciphered()) return CompletableFuture.failedFuture(e);
             if (m.kind() == MeterFailureKind.INVOCATION_COUNTER_OUT_OF_SYNC) {
                 // The meter has seen a higher counter (another head-end, a restored backup): catch up once.
                 events.counterResynchronised();
-                return resynchronise(target).thenCompose(x -> attempt(target, options, work));
+                return resynchronise(target).thenCompose(x -> attempt(target, operation, options, work));
             }
             if (m.kind() == MeterFailureKind.AUTHENTICATION_FAILED && m.step() != null && m.step().startsWith("associate AARQ")) {
                 // Many meters answer a stale counter with a plain deciphering error: look at the meter's
@@ -119,7 +119,7 @@ public final class MeterClient {
                 return resynchroniseIfBehind(target).thenCompose(behind -> {
                     if (!behind) return CompletableFuture.<Outcome<T>>failedFuture(m);
                     events.counterResynchronised();
-                    return attempt(target, options, work);
+                    return attempt(target, operation, options, work);
                 });
             }
             return CompletableFuture.failedFuture(e);
@@ -130,7 +130,7 @@ public final class MeterClient {
     private CompletableFuture<Void> resynchronise(MeterTarget target) {
         MeterTarget pub = new MeterTarget(target.meterId(), target.endpoint().withClientSap(PUBLIC_CLIENT_SAP),
                 MeterSecurity.none(), target.profile());
-        return attempt(pub, Options.DEFAULT, MeterSession::readInvocationCounter)
+        return attempt(pub, "counter-resync", Options.DEFAULT, MeterSession::readInvocationCounter)
                 .thenCompose(o -> counters.advancePast(target.meterId(), target.endpoint().clientSap(), o.value()));
     }
 
@@ -139,7 +139,7 @@ public final class MeterClient {
         MeterTarget pub = new MeterTarget(target.meterId(), target.endpoint().withClientSap(PUBLIC_CLIENT_SAP),
                 MeterSecurity.none(), target.profile());
         int sap = target.endpoint().clientSap();
-        return attempt(pub, Options.DEFAULT, MeterSession::readInvocationCounter).thenCompose(o ->
+        return attempt(pub, "counter-resync", Options.DEFAULT, MeterSession::readInvocationCounter).thenCompose(o ->
                 counters.reserve(target.meterId(), sap, 1).thenCompose(ours -> {
                     if (o.value() < ours) return CompletableFuture.completedFuture(false);
                     return counters.advancePast(target.meterId(), sap, o.value()).thenApply(v -> true);
@@ -147,7 +147,7 @@ public final class MeterClient {
     }
 
     /** One connection: connect, open, work, release, close. */
-    private <T> CompletableFuture<Outcome<T>> attempt(MeterTarget target, Options options,
+    private <T> CompletableFuture<Outcome<T>> attempt(MeterTarget target, String operation, Options options,
                                                      Function<MeterSession, CompletableFuture<T>> work) {
         return connector.connect(target.label(), target.endpoint(), timeouts.connect(), options.trace()).thenCompose(link -> {
             MeterSession session = new MeterSession(target, link, counters, cache, timeouts, clock);
@@ -156,10 +156,14 @@ public final class MeterClient {
                     .handle((value, error) -> error)
                     .thenCompose(error -> (error == null ? session.release() : CompletableFuture.<Void>completedFuture(null))
                             .handle((v, e) -> null))
-                    .thenCompose(v -> link.close())
+                    .thenCompose(v -> {
+                        events.requestsSent(operation, link.framesSent());
+                        return link.close();
+                    })
                     .thenCompose(v -> result.thenApply(value -> new Outcome<>(value, traceOf(link))));
         });
     }
+
 
     private static List<WireTrace.Entry> traceOf(MeterLink link) {
         return link.trace() == null ? List.of() : link.trace().entries();

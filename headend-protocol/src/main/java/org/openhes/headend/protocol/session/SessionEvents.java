@@ -16,6 +16,10 @@ public interface SessionEvents {
     default void sessionEnded(String operation, MeterFailureKind failure, Duration duration) {
     }
 
+    /** A session's connection is closed after sending {@code frames} DLMS requests. */
+    default void requestsSent(String operation, int frames) {
+    }
+
     /** The invocation counter of a meter was found behind and moved forward. */
     default void counterResynchronised() {
     }

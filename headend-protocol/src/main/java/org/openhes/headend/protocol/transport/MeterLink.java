@@ -29,6 +29,7 @@ public final class MeterLink extends SimpleChannelInboundHandler<ByteBuf> {
     private String pendingStep;
     private ScheduledFuture<?> timer;
     private MeterException closedBy;
+    private int framesSent;
 
     MeterLink(String meter, WireTrace trace) {
         this.meter = meter;
@@ -63,6 +64,7 @@ public final class MeterLink extends SimpleChannelInboundHandler<ByteBuf> {
         pending = result;
         pendingStep = step;
         if (frame != null) {
+            framesSent++;
             if (trace != null) trace.add("TX", step, frame);
             channel.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(f -> {
                 if (!f.isSuccess()) fail(new MeterException(MeterFailureKind.CONNECTION_LOST, meter, step,
@@ -150,6 +152,11 @@ public final class MeterLink extends SimpleChannelInboundHandler<ByteBuf> {
         }
         channel.close().addListener(f -> done.complete(null));
         return done;
+    }
+
+    /** Request frames sent on this link so far. */
+    public int framesSent() {
+        return framesSent;
     }
 
     public boolean isOpen() {
