@@ -19,7 +19,8 @@ public record HeadendConfig(
         Duration connectTimeout, Duration responseTimeout, Duration sessionTimeout,
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
-        byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued) {
+        byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
+        int poolPerGroup, String poolGroupLabel) {
 
     public static HeadendConfig from(Settings s) {
         Path data = Path.of(s.string("data.dir", "headend-data"));
@@ -64,7 +65,9 @@ public record HeadendConfig(
                 titleBytes,
                 s.duration("retry.base", Duration.ofSeconds(30)),
                 s.duration("retry.max", Duration.ofMinutes(30)),
-                s.integer("api.max.queued", 100_000, 1, 10_000_000));
+                s.integer("api.max.queued", 100_000, 1, 10_000_000),
+                s.integer("pool.per.group", 0, 0, 1_000_000),
+                s.string("pool.group.label", "cell"));
     }
 
     private static String hostName() {

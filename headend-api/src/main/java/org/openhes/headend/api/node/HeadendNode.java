@@ -102,12 +102,12 @@ public final class HeadendNode implements AutoCloseable {
 
         this.connector = new MeterConnector(config.ioThreads(), MeterConnector.DEFAULT_MAX_FRAME, clock);
         this.pool = new SessionPool(new PoolSettings(config.poolMaxSessions(), config.poolPerHost(), config.poolNewPerSecond(),
-                config.poolMaxWaiting()));
+                config.poolMaxWaiting(), config.poolPerGroup()));
         metrics.bindPool(pool::active, pool::waiting, pool.maxSessions());
         this.counterStore = new DbInvocationCounterStore(counters, dbExecutor);
         this.client = new MeterClient(connector, pool, counterStore, new MeterMetadataCache(),
                 new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
-        this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle());
+        this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel());
         this.readWriter = new BatchWriter<>("read-writer", reads::store, 5000, Duration.ofMillis(100));
         MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays());
 

@@ -19,10 +19,14 @@ public final class MeterDirectory {
     private final KeyVault vault;
     private final byte[] clientSystemTitle;
 
-    public MeterDirectory(MeterRegistry registry, KeyVault vault, byte[] clientSystemTitle) {
+    private final String groupLabel;
+
+    /** {@code groupLabel}: the meter label whose value is the pool's throttling group (e.g. {@code cell}). */
+    public MeterDirectory(MeterRegistry registry, KeyVault vault, byte[] clientSystemTitle, String groupLabel) {
         this.registry = registry;
         this.vault = vault;
         this.clientSystemTitle = clientSystemTitle.clone();
+        this.groupLabel = groupLabel;
     }
 
     private final java.util.concurrent.ConcurrentHashMap<String, MeterTarget> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -52,7 +56,8 @@ public final class MeterDirectory {
         };
         MeterEndpoint ep = new MeterEndpoint(m.host(), m.port(), Transport.parse(m.transport()), m.clientSap(), m.serverSap(),
                 m.hdlcPhysical());
-        return new MeterTarget(m.id(), ep, security, MeterProfile.named(m.profile()));
+        String group = groupLabel == null ? null : m.labels().get(groupLabel);
+        return new MeterTarget(m.id(), ep, security, MeterProfile.named(m.profile()), group == null ? null : groupLabel + "=" + group);
     }
 
     public String clientSystemTitleHex() {

@@ -10,8 +10,13 @@ import org.openhes.headend.protocol.MeterEndpoint;
  * @param endpoint address, transport, SAPs
  * @param security authentication and keys
  * @param profile  where the meter keeps its objects
+ * @param group    the throttling group (e.g. its cell or concentrator), or null
  */
-public record MeterTarget(String meterId, MeterEndpoint endpoint, MeterSecurity security, MeterProfile profile) {
+public record MeterTarget(String meterId, MeterEndpoint endpoint, MeterSecurity security, MeterProfile profile, String group) {
+    public MeterTarget(String meterId, MeterEndpoint endpoint, MeterSecurity security, MeterProfile profile) {
+        this(meterId, endpoint, security, profile, null);
+    }
+
     public MeterTarget {
         Objects.requireNonNull(meterId, "meterId");
         Objects.requireNonNull(endpoint, "endpoint");

@@ -26,11 +26,13 @@ public final class SessionPool implements AutoCloseable {
     public final class Permit {
         private final String meter;
         private final String host;
+        private final String group;
         private boolean released;
 
-        private Permit(String meter, String host) {
+        private Permit(String meter, String host, String group) {
             this.meter = meter;
             this.host = host;
+            this.group = group;
         }
 
         public void release() {
@@ -41,25 +43,23 @@ public final class SessionPool implements AutoCloseable {
                 busyMeters.remove(meter);
                 int n = perHost.merge(host, -1, Integer::sum);
                 if (n <= 0) perHost.remove(host);
+                if (group != null) {
+                    int g = perGroup.merge(group, -1, Integer::sum);
+                    if (g <= 0) perGroup.remove(group);
+                }
             }
             drain();
         }
     }
 
-    private record Waiter(String meter, String host, CompletableFuture<Permit> future, boolean urgent) {
-        Waiter(String meter, String host, CompletableFuture<Permit> future) {
-            this(meter, host, future, false);
-        }
-
-        Waiter asUrgent() {
-            return new Waiter(meter, host, future, true);
-        }
+    private record Waiter(String meter, String host, String group, CompletableFuture<Permit> future, boolean urgent) {
     }
 
     private final PoolSettings settings;
     private final LinkedList<Waiter> waiters = new LinkedList<>();
     private final Set<String> busyMeters = new HashSet<>();
     private final Map<String, Integer> perHost = new HashMap<>();
+    private final Map<String, Integer> perGroup = new HashMap<>();
     private final ScheduledExecutorService timer;
     private int active;
     private double tokens;
@@ -87,6 +87,11 @@ public final class SessionPool implements AutoCloseable {
      * goes ahead of the waiting bulk reads.
      */
     public CompletableFuture<Permit> acquire(String meter, String host, boolean urgent) {
+        return acquire(meter, host, null, urgent);
+    }
+
+    /** As above, also capped per throttling {@code group} (null: no group). */
+    public CompletableFuture<Permit> acquire(String meter, String host, String group, boolean urgent) {
         CompletableFuture<Permit> f = new CompletableFuture<>();
         synchronized (this) {
             if (closed) {
@@ -98,7 +103,7 @@ public final class SessionPool implements AutoCloseable {
                         waiters.size() + " requests already waiting (limit " + settings.maxWaiting() + ")"));
                 return f;
             }
-            Waiter w = new Waiter(meter, host, f);
+            Waiter w = new Waiter(meter, host, settings.maxPerGroup() > 0 ? group : null, f, urgent);
             if (urgent) {
                 // behind earlier urgent ones, ahead of every bulk request
                 int at = 0;
@@ -106,7 +111,7 @@ public final class SessionPool implements AutoCloseable {
                     if (!x.urgent()) break;
                     at++;
                 }
-                waiters.add(at, w.asUrgent());
+                waiters.add(at, w);
             } else {
                 waiters.add(w);
             }
@@ -131,6 +136,7 @@ public final class SessionPool implements AutoCloseable {
                 }
                 if (busyMeters.contains(w.meter())) continue;
                 if (perHost.getOrDefault(w.host(), 0) >= settings.maxPerHost()) continue;
+                if (w.group() != null && perGroup.getOrDefault(w.group(), 0) >= settings.maxPerGroup()) continue;
                 if (settings.maxNewPerSecond() > 0) {
                     if (tokens < 1) {
                         delayNanos = (long) ((1 - tokens) * 1e9 / settings.maxNewPerSecond()) + 1;
@@ -142,8 +148,9 @@ public final class SessionPool implements AutoCloseable {
                 active++;
                 busyMeters.add(w.meter());
                 perHost.merge(w.host(), 1, Integer::sum);
+                if (w.group() != null) perGroup.merge(w.group(), 1, Integer::sum);
                 granted.add(w);
-                permits.add(new Permit(w.meter(), w.host()));
+                permits.add(new Permit(w.meter(), w.host(), w.group()));
             }
             if (delayNanos > 0 && !drainScheduled && !closed) {
                 drainScheduled = true;

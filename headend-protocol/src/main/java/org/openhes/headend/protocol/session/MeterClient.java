@@ -75,7 +75,7 @@ public final class MeterClient {
     public <T> CompletableFuture<Outcome<T>> withSession(MeterTarget target, String operation, Options options,
                                                          Function<MeterSession, CompletableFuture<T>> work) {
         String host = target.endpoint().host();
-        return pool.acquire(target.meterId(), host, options.urgent()).thenCompose(permit -> {
+        return pool.acquire(target.meterId(), host, target.group(), options.urgent()).thenCompose(permit -> {
             Instant started = clock.instant();
             events.sessionStarted(operation);
             CompletableFuture<Outcome<T>> run = runAfterCounterCheck(target, operation, options, work);

@@ -45,6 +45,22 @@ class SessionPoolTest {
     }
 
     @Test
+    void theCapPerGroupHolds() {
+        try (SessionPool pool = new SessionPool(new PoolSettings(10, 10, 0, 100, 2))) {
+            var a = pool.acquire("m1", "h1", "cell-1", false);
+            var b = pool.acquire("m2", "h2", "cell-1", false);
+            var c = pool.acquire("m3", "h3", "cell-1", false);
+            var d = pool.acquire("m4", "h4", "cell-2", false);
+            assertThat(a).isDone();
+            assertThat(b).isDone();
+            assertThat(c).as("third session in cell-1").isNotDone();
+            assertThat(d).isDone();
+            a.join().release();
+            assertThat(c).isDone();
+        }
+    }
+
+    @Test
     void thePerHostCapHolds() {
         try (SessionPool pool = new SessionPool(new PoolSettings(10, 1, 0, 100))) {
             var x = pool.acquire("m1", "gateway");
