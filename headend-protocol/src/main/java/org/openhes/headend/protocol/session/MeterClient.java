@@ -151,7 +151,10 @@ public final class MeterClient {
                                                      Function<MeterSession, CompletableFuture<T>> work) {
         return connector.connect(target.label(), target.endpoint(), timeouts.connect(), options.trace()).thenCompose(link -> {
             MeterSession session = new MeterSession(target, link, counters, cache, timeouts, clock);
-            CompletableFuture<T> result = session.open().thenCompose(v -> work.apply(session));
+            CompletableFuture<T> result = session.open().thenCompose(v -> work.apply(session)).handle((value, error) -> {
+                if (error != null) throw session.failure(error);
+                return value;
+            });
             return result
                     .handle((value, error) -> error)
                     .thenCompose(error -> (error == null ? session.release() : CompletableFuture.<Void>completedFuture(null))

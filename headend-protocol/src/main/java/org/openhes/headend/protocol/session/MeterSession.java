@@ -80,6 +80,8 @@ public final class MeterSession {
     private final String meter;
     private long counterBlockEnd;
     private boolean associated;
+    /** The step in progress, so that a failure anywhere in an operation names it. */
+    private volatile String step = "associate";
 
     MeterSession(MeterTarget target, MeterLink link, InvocationCounterStore counters, MeterMetadataCache cache,
                  Timeouts timeouts, InstantSource clock) {
@@ -128,7 +130,13 @@ public final class MeterSession {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         if (target.endpoint().transport() == Transport.HDLC) {
             chain = chain.thenCompose(v -> plain("associate SNRM", () -> new byte[][] {client.snrmRequest()}))
-                    .thenAccept(reply -> client.parseUAResponse(reply.getData()));
+                    .thenAccept(reply -> {
+                        try {
+                            client.parseUAResponse(reply.getData());
+                        } catch (RuntimeException e) {
+                            throw translate("associate UA", e);
+                        }
+                    });
         }
         return chain
                 .thenCompose(v -> ciphered("associate AARQ", client::aarqRequest))
@@ -146,7 +154,11 @@ public final class MeterSession {
                                 }
                             });
                 })
-                .thenRun(() -> associated = true);
+                .thenRun(() -> associated = true)
+                .handle((v, e) -> {
+                    if (e != null) throw failure(e);
+                    return null;
+                });
     }
 
     private void parseAare(GXReplyData reply) {
@@ -154,7 +166,14 @@ public final class MeterSession {
             client.parseAareResponse(reply.getData());
         } catch (GXDLMSException e) {
             throw aareFailure(e);
+        } catch (RuntimeException e) {
+            throw translate("associate AARE", e);
         }
+    }
+
+    /** Any failure of an operation, as the vocabulary's exception naming the step in progress. */
+    MeterException failure(Throwable e) {
+        return asMeterException(step, e);
     }
 
     private MeterException aareFailure(GXDLMSException e) {
@@ -589,6 +608,7 @@ public final class MeterSession {
 
     /** Builds the frames, sends each, and gathers the complete answer (following "more data"). */
     private CompletableFuture<GXReplyData> plain(String step, Frames frames) {
+        this.step = step;
         byte[][] out;
         try {
             out = frames.build();
