@@ -1,0 +1,169 @@
+package org.openhes.headend.api.journey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openhes.headend.api.cli.HeadendCli;
+import org.openhes.headend.simulator.SimulatedFleet;
+import org.openhes.headend.simulator.SimulatorConfig;
+
+/**
+ * Two `serve` processes on one database; one is killed with SIGKILL in the middle of a read run and a
+ * command burst. The other takes over its leases: every accepted command ends SUCCEEDED or FAILED
+ * with a reason, every meter is read, no read is stored twice, and no invocation counter is reused
+ * (the simulated meters reject replays, which would show as failed sessions).
+ */
+class NodeDeathTest {
+    static final String TOKEN = "node-death-admin-token-0123456789";
+    static final ObjectMapper JSON = new ObjectMapper();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    Process node(String id, int port, String dbUrl, Path logs) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                HeadendCli.class.getName(), "serve");
+        Map<String, String> env = pb.environment();
+        env.put("HEADEND_NODE_ID", id);
+        env.put("HEADEND_HTTP_HOST", "127.0.0.1");
+        env.put("HEADEND_HTTP_PORT", String.valueOf(port));
+        env.put("HEADEND_PUSH_PORT", "-1");
+        env.put("HEADEND_DB_URL", dbUrl);
+        env.put("HEADEND_DB_POOL", "6");
+        env.put("HEADEND_ADMIN_TOKEN", TOKEN);
+        env.put("HEADEND_MASTER_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+        env.put("HEADEND_READ_PLAN_ENABLED", "false");
+        env.put("HEADEND_WORKER_LEASE", "3s");
+        env.put("HEADEND_WORKER_POLL", "100ms");
+        env.put("HEADEND_POOL_MAX_SESSIONS", "40");
+        env.put("HEADEND_RETRY_BASE", "500ms");
+        env.put("HEADEND_RETRY_MAX", "2s");
+        return pb.redirectErrorStream(true).redirectOutput(logs.resolve(id + ".log").toFile()).start();
+    }
+
+    HttpResponse<String> call(int port, String method, String path, String body, String type) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30));
+        if (type != null) b.header("Content-Type", type);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    void awaitReady(int port, Process p, Path logs) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < until) {
+            assertThat(p.isAlive()).as("node on %d died: see %s", port, logs).isTrue();
+            try {
+                if (call(port, "GET", "/health/ready", null, null).statusCode() == 200) return;
+            } catch (java.io.IOException notYet) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("node on " + port + " not ready: see " + logs);
+    }
+
+    @Test
+    void theSurvivorFinishesTheWorkOfAKilledNode() throws Exception {
+        Path logs = Files.createTempDirectory("node-death");
+        int meters = 240, commands = 40;
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+             SimulatedFleet fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(meters).port(0)
+                     .latency(Duration.ofMillis(250), Duration.ofMillis(50)).build())) {
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            int portA = freePort(), portB = freePort();
+            Process a = node("node-a", portA, url, logs);
+            awaitReady(portA, a, logs); // node A migrates the schema first
+            Process b = node("node-b", portB, url, logs);
+            try {
+                awaitReady(portB, b, logs);
+                StringWriter csv = new StringWriter();
+                fleet.exportCsv(csv);
+                assertThat(call(portA, "POST", "/api/v1/meters/import", csv.toString(), "text/csv").statusCode()).isEqualTo(200);
+                JsonNode run = JSON.readTree(call(portA, "POST", "/api/v1/read-runs", "{}", "application/json").body());
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < commands; i++) {
+                    HttpResponse<String> r = call(i % 2 == 0 ? portA : portB, "POST", "/api/v1/meters/" + fleet.identity(i).ean() + "/commands",
+                            "{\"type\":\"SET_POWER_LIMIT\",\"watts\":2300}", "application/json");
+                    assertThat(r.statusCode()).isEqualTo(202);
+                    ids.add(JSON.readTree(r.body()).get("id").asText());
+                }
+                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (JSON.readTree(call(portB, "GET", "/api/v1/read-runs/" + run.get("id").asLong(), null, null).body()).get("succeeded").asInt() < 40
+                        && System.nanoTime() < until) {
+                    Thread.sleep(50);
+                }
+                a.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, leases left behind
+                System.out.println("killed node-a in the middle of the run");
+
+                JsonNode progress;
+                until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                do {
+                    Thread.sleep(300);
+                    progress = JSON.readTree(call(portB, "GET", "/api/v1/read-runs/" + run.get("id").asLong(), null, null).body());
+                } while (progress.get("pending").asInt() > 0 && System.nanoTime() < until);
+                int finished = 0;
+                until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (finished < commands && System.nanoTime() < until) {
+                    finished = 0;
+                    for (String id : ids) {
+                        String status = JSON.readTree(call(portB, "GET", "/api/v1/commands/" + id, null, null).body()).get("status").asText();
+                        if (status.equals("SUCCEEDED") || status.equals("FAILED")) finished++;
+                    }
+                    if (finished < commands) Thread.sleep(300);
+                }
+                System.out.println("after the kill: " + progress + ", commands finished " + finished + "/" + commands);
+                assertThat(progress.get("pending").asInt()).isZero();
+                assertThat(progress.get("succeeded").asInt()).isEqualTo(meters);
+                assertThat(finished).as("every accepted command ends").isEqualTo(commands);
+                try (Connection c = DriverManager.getConnection(url); var st = c.createStatement()) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM commands WHERE status <> 'SUCCEEDED'")) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).as("commands that did not succeed").isZero();
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) - count(DISTINCT (meter_id, obis, captured_at)) FROM daily_reads")) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).as("reads stored twice").isZero();
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM jobs WHERE last_failure_kind IN "
+                            + "('AUTHENTICATION_FAILED', 'INVOCATION_COUNTER_OUT_OF_SYNC')")) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).as("sessions refused for a reused counter").isZero();
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM jobs WHERE last_failure_kind = 'LEASE_EXPIRED'")) {
+                        rs.next();
+                        System.out.println("jobs taken over from node-a: " + rs.getInt(1));
+                        assertThat(rs.getInt(1)).as("node-a held jobs when it died").isPositive();
+                    }
+                }
+            } finally {
+                a.destroyForcibly();
+                b.destroy();
+                b.waitFor();
+            }
+        }
+    }
+}
