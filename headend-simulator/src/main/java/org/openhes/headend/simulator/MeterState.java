@@ -60,6 +60,11 @@ public final class MeterState {
         if (used + 1 > nextInvocationCounter) nextInvocationCounter = used + 1;
     }
 
+    /** For tests and the demo: the meter's clock runs {@code offsetMillis} ahead (negative: behind). */
+    public synchronized void shiftClock(long offsetMillis) {
+        clockOffsetMillis = offsetMillis;
+    }
+
     /** For tests and the demo: jump the meter's counter (e.g. as if another head-end had used it). */
     public synchronized void forceInvocationCounter(long next) {
         if (next > nextInvocationCounter) nextInvocationCounter = next;

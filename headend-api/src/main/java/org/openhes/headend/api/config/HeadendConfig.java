@@ -20,7 +20,7 @@ public record HeadendConfig(
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
-        int poolPerGroup, String poolGroupLabel) {
+        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift) {
 
     public static HeadendConfig from(Settings s) {
         Path data = Path.of(s.string("data.dir", "headend-data"));
@@ -67,7 +67,8 @@ public record HeadendConfig(
                 s.duration("retry.max", Duration.ofMinutes(30)),
                 s.integer("api.max.queued", 100_000, 1, 10_000_000),
                 s.integer("pool.per.group", 0, 0, 1_000_000),
-                s.string("pool.group.label", "cell"));
+                s.string("pool.group.label", "cell"),
+                s.duration("clock.max.drift", Duration.ofSeconds(30)));
     }
 
     private static String hostName() {

@@ -46,6 +46,12 @@ public final class MeterJobs implements JobHandler {
     private final ZoneId zone;
     private final int catchUpDays;
     private final TraceLog traces = new TraceLog();
+    private java.util.function.BiConsumer<String, java.time.Duration> clockCheck = (meter, drift) -> { };
+
+    /** Told the drift of every meter clock seen during a daily read. */
+    public void onClockDrift(java.util.function.BiConsumer<String, java.time.Duration> check) {
+        this.clockCheck = check;
+    }
 
     public MeterJobs(MeterDirectory directory, MeterClient client, ReadStore reads, BatchWriter<IndexRead> readWriter,
                      Executor db, InstantSource clock, ZoneId zone, int catchUpDays) {
@@ -135,13 +141,14 @@ public final class MeterJobs implements JobHandler {
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
                     return client.withSession(target, "daily-read", s -> s.readDailyIndexes(from, date, zone)
-                            .thenCompose(rows -> s.readGasIndex().handle((gas, e) -> new DailyResult(rows, e == null ? gas : null))));
+                            .thenCompose(rows -> s.readGasIndexAndClock().handle((gc, e) -> new DailyResult(rows, e == null ? gc : null))));
                 })
                 .thenCompose(result -> {
                     List<IndexRead> out = new ArrayList<>();
                     for (IndexReading row : result.rows()) out.addAll(toReads(target.meterId(), row, IndexRead.Source.DAILY_PROFILE));
                     if (result.gas() != null) {
-                        out.add(toRead(target.meterId(), clock.instant(), result.gas(), IndexRead.Source.ON_DEMAND));
+                        out.add(toRead(target.meterId(), result.gas().readAt(), result.gas().gas(), IndexRead.Source.ON_DEMAND));
+                        clockCheck.accept(target.meterId(), result.gas().drift());
                     }
                     Instant wanted = date.atStartOfDay(zone).toInstant();
                     boolean hasDay = result.rows().stream().anyMatch(r -> r.capturedAt().equals(wanted));
@@ -152,7 +159,7 @@ public final class MeterJobs implements JobHandler {
                 });
     }
 
-    private record DailyResult(List<IndexReading> rows, Register gas) {
+    private record DailyResult(List<IndexReading> rows, MeterSession.GasAndClock gas) {
     }
 
     private CompletableFuture<JobResult> onDemandRead(MeterTarget target, boolean trace) {

@@ -142,6 +142,11 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         return new double[] {p50, p99, snap.count(), snap.mean(java.util.concurrent.TimeUnit.MILLISECONDS)};
     }
 
+    /** A meter clock was found off by more than the allowed drift. */
+    public void clockDrift() {
+        Counter.builder("headend.clock.drift.detected").description("Meter clocks found off during daily reads").register(registry).increment();
+    }
+
     /** A push notification arrived. */
     public void pushEvent(String type) {
         Counter.builder("headend.push.events").tag("type", type).register(registry).increment();

@@ -110,6 +110,20 @@ public final class HeadendNode implements AutoCloseable {
         this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel());
         this.readWriter = new BatchWriter<>("read-writer", reads::store, 5000, Duration.ofMillis(100));
         MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays());
+        // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.
+        handler.onClockDrift((meterId, drift) -> {
+            if (drift.abs().compareTo(config.clockMaxDrift()) <= 0) return;
+            metrics.clockDrift();
+            dbExecutor.execute(() -> {
+                try {
+                    events.record(meterId, "CLOCK_DRIFT", clock.instant(), "{\"driftSeconds\":" + drift.toSeconds() + "}");
+                    jobs.enqueue(new JobQueue.NewJob(org.openhes.headend.scheduler.jobs.JobType.CLOCK_SYNC, meterId, "{}", clock.instant(),
+                            clock.instant().plus(Duration.ofHours(12)), null, null));
+                } catch (RuntimeException e) {
+                    log.warn("clock drift of {} not recorded: {}", meterId, e.getMessage());
+                }
+            });
+        });
 
         String secret = config.callbackSecret() != null ? config.callbackSecret() : randomSecret();
         this.callbacks = new CallbackSender(commands, CallbackSender.signer(secret), HttpApi::commandJson, clock, dbExecutor);

@@ -306,6 +306,37 @@ public final class MeterSession {
         return valuesWithScalers(List.of(obis), ObjectType.EXTENDED_REGISTER).thenApply(values -> scale(obis, values.get(0)));
     }
 
+    /** The gas index and the meter's clock, read together. */
+    public record GasAndClock(Register gas, Instant meterClock, Instant readAt) {
+        /** How far the meter's clock is from the head-end's when it was read (positive: the meter is ahead). */
+        public java.time.Duration drift() {
+            return java.time.Duration.between(readAt, meterClock);
+        }
+    }
+
+    /**
+     * The gas index and the clock in one GET-with-list (with the gas register's scaler_unit when it is
+     * not cached): the clock check of a daily read costs no extra round trip.
+     */
+    public CompletableFuture<GasAndClock> readGasIndexAndClock() {
+        String gas = profile().gasIndex(), clockObis = profile().clock();
+        if (!client.getNegotiatedConformance().contains(Conformance.MULTIPLE_REFERENCES)) {
+            return readGasIndex().thenCompose(g -> readClock().thenApply(c -> new GasAndClock(g, c, clock.instant())));
+        }
+        boolean needScaler = cache.scaler(target.meterId(), gas) == null;
+        List<Entry<GXDLMSObject, Integer>> items = new ArrayList<>();
+        items.add(new SimpleEntry<>(object(ObjectType.EXTENDED_REGISTER, gas), 2));
+        GXDLMSClock c = new GXDLMSClock(ln(clockObis));
+        items.add(new SimpleEntry<>(c, 2));
+        if (needScaler) items.add(new SimpleEntry<>(object(ObjectType.EXTENDED_REGISTER, gas), 3));
+        return readItems(items).thenApply(values -> {
+            Instant at = clock.instant();
+            if (needScaler) storeScalers(List.of(gas), List.of(values.get(2)));
+            client.updateValue(c, 2, values.get(1));
+            return new GasAndClock(scale(gas, values.get(0)), c.getTime().getMeterCalendar().toInstant(), at);
+        });
+    }
+
     /** The meter's clock. */
     public CompletableFuture<Instant> readClock() {
         GXDLMSClock c = new GXDLMSClock(ln(profile().clock()));
