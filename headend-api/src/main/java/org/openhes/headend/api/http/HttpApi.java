@@ -166,6 +166,16 @@ public final class HttpApi implements AutoCloseable {
         ctx.status(status).contentType("application/problem+json").result(body.toString());
     }
 
+    /** Refuses a body with a field the route does not know (a typo would otherwise be silently ignored). */
+    private static JsonNode body(Context ctx, String... allowed) {
+        JsonNode b = body(ctx);
+        Set<String> known = Set.of(allowed);
+        b.fieldNames().forEachRemaining(f -> {
+            if (!known.contains(f)) throw ApiProblem.badRequest(f, "unknown field " + f + "; known: " + new java.util.TreeSet<>(known));
+        });
+        return b;
+    }
+
     private static JsonNode body(Context ctx) {
         try {
             JsonNode n = JSON.readTree(ctx.body());
@@ -230,7 +240,8 @@ public final class HttpApi implements AutoCloseable {
     // ------------------------------------------------------------------ meters
 
     private void createMeter(Context ctx, String caller) {
-        JsonNode b = body(ctx);
+        JsonNode b = body(ctx, "id", "serial", "host", "port", "transport", "clientSap", "serverSap", "hdlcPhysical", "auth",
+                "systemTitle", "ek", "ak", "password", "profile", "status", "labels");
         Map<String, String> labels = new LinkedHashMap<>();
         b.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         Meter m = new Meter(text(b, "id"), b.path("serial").asText(""), text(b, "host"), b.path("port").asInt(4059),
@@ -275,6 +286,10 @@ public final class HttpApi implements AutoCloseable {
             report = importNdjson(ctx.bodyInputStream());
         } else {
             report = s.meters().importCsv(new InputStreamReader(ctx.bodyInputStream(), StandardCharsets.UTF_8));
+        }
+        if (report.accepted() == 0 && !report.rejected().isEmpty() && report.rejected().get(0).line() == 1
+                && report.rejected().get(0).reason().startsWith("header")) {
+            throw ApiProblem.badRequest("body", report.rejected().get(0).reason());
         }
         s.events().audit(s.clock().instant(), caller, "meter.import", null, report.accepted() + " accepted, " + report.rejected().size() + " rejected");
         ctx.json(Map.of("accepted", report.accepted(), "rejected", report.rejected()));
@@ -476,7 +491,8 @@ public final class HttpApi implements AutoCloseable {
 
     private void submitCommand(Context ctx, String caller) {
         Meter m = meterOr404(ctx.pathParam("id"));
-        JsonNode b = body(ctx);
+        JsonNode b = body(ctx, "type", "watts", "amount", "currency", "deadline", "callbackUrl");
+        if (b.has("type") && !b.get("type").isTextual()) throw ApiProblem.badRequest("type", "type must be a string");
         String type = b.path("type").asText("");
         if (!COMMAND_TYPES.contains(type)) {
             throw ApiProblem.badRequest("type", "unsupported command " + (type.isEmpty() ? "(missing)" : type) + "; one of " + new java.util.TreeSet<>(COMMAND_TYPES));
@@ -497,6 +513,7 @@ public final class HttpApi implements AutoCloseable {
             case "DISPLAY_BALANCE" -> {
                 BigDecimal amount;
                 try {
+                    if (!b.path("amount").isTextual() && !b.path("amount").isNumber()) throw new NumberFormatException();
                     amount = new BigDecimal(b.path("amount").asText(""));
                 } catch (NumberFormatException e) {
                     throw ApiProblem.badRequest("amount", "amount must be a decimal such as \"12.34\"");
@@ -572,7 +589,7 @@ public final class HttpApi implements AutoCloseable {
     // ------------------------------------------------------------------ operations
 
     private void createReadRun(Context ctx, String caller) {
-        JsonNode b = ctx.body().isBlank() ? JSON.createObjectNode() : body(ctx);
+        JsonNode b = ctx.body().isBlank() ? JSON.createObjectNode() : body(ctx, "date", "spread");
         LocalDate date = b.hasNonNull("date") ? date("date", b.get("date").asText()) : s.clock().instant().atZone(s.zone()).toLocalDate();
         Duration spread;
         try {
@@ -644,7 +661,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void createToken(Context ctx, String caller) {
-        JsonNode b = body(ctx);
+        JsonNode b = body(ctx, "name", "role");
         Role role;
         try {
             role = Role.valueOf(b.path("role").asText("").toUpperCase(Locale.ROOT));

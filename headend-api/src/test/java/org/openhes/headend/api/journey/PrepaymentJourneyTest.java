@@ -245,6 +245,18 @@ class PrepaymentJourneyTest {
         assertThat(JSON.readTree(amount.body()).get("field").asText()).isEqualTo("amount");
         HttpResponse<String> unsupported = send("POST", meter, platform, "{\"type\":\"SELF_DESTRUCT\"}", "application/json", null);
         assertThat(JSON.readTree(unsupported.body()).get("detail").asText()).contains("unsupported command");
+        HttpResponse<String> typo = send("POST", meter, platform, "{\"type\":\"SET_POWER_LIMIT\",\"wats\":2300}", "application/json", null);
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(typo.body()).get("field").asText()).isEqualTo("wats");
+        HttpResponse<String> wrongType = send("POST", meter, platform, "{\"type\":\"SET_POWER_LIMIT\",\"watts\":\"lots\"}", "application/json", null);
+        assertThat(JSON.readTree(wrongType.body()).get("field").asText()).isEqualTo("watts");
+        HttpResponse<String> negative = send("POST", meter, platform, "{\"type\":\"SET_POWER_LIMIT\",\"watts\":-2300}", "application/json", null);
+        assertThat(negative.statusCode()).isEqualTo(400);
+        HttpResponse<String> huge = send("POST", meter, platform, "{\"type\":\"" + "x".repeat(65 * 1024 * 1024) + "\"}", "application/json", null);
+        assertThat(huge.statusCode()).isEqualTo(413);
+        HttpResponse<String> badImport = send("POST", "/api/v1/meters/import", ADMIN, "id;host\n1;2\n", "text/csv", null);
+        assertThat(badImport.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badImport.body()).get("detail").asText()).contains("header must be meter_id,serial");
         HttpResponse<String> unknown = send("GET", "/api/v1/meters/541448899999999990", platform, null, null, null);
         assertThat(unknown.statusCode()).isIn(400, 404);
         String validUnknown = "54144889999999999";
