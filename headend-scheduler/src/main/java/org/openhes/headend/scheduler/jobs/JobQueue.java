@@ -71,7 +71,7 @@ public final class JobQueue {
     private static final String CLAIM = """
             WITH candidates AS (
                 SELECT id, meter_id, priority, run_at FROM jobs
-                 WHERE state = 'QUEUED' AND run_at <= ?
+                 WHERE state = 'QUEUED' AND run_at <= ? AND priority <= ?
                  ORDER BY priority, run_at
                  LIMIT ?
                  FOR UPDATE SKIP LOCKED
@@ -90,6 +90,11 @@ public final class JobQueue {
 
     /** Claims up to {@code limit} due jobs for {@code owner}, at most one per meter. */
     public List<ClaimedJob> claim(String owner, int limit, Duration lease) {
+        return claim(owner, limit, lease, Short.MAX_VALUE);
+    }
+
+    /** Claims only jobs whose priority is at most {@code maxPriority} (e.g. commands and on-demand reads). */
+    public List<ClaimedJob> claim(String owner, int limit, Duration lease, int maxPriority) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return Sql.tx(ds, c -> {
@@ -101,10 +106,11 @@ public final class JobQueue {
                     }
                     try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                         ps.setTimestamp(1, Sql.ts(now));
-                        ps.setInt(2, limit * 4);
-                        ps.setInt(3, limit);
-                        ps.setString(4, owner);
-                        ps.setTimestamp(5, Sql.ts(now.plus(lease)));
+                        ps.setInt(2, maxPriority);
+                        ps.setInt(3, limit * 4);
+                        ps.setInt(4, limit);
+                        ps.setString(5, owner);
+                        ps.setTimestamp(6, Sql.ts(now.plus(lease)));
                         List<ClaimedJob> out = new ArrayList<>();
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {

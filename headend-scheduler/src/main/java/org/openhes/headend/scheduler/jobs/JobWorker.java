@@ -23,6 +23,9 @@ public final class JobWorker implements AutoCloseable {
     private final JobListener listener;
     private final WorkerSettings settings;
     private final Semaphore room;
+    /** Slots beyond maxInFlight that only urgent jobs may take. */
+    private final Semaphore urgentRoom;
+    static final int URGENT_PRIORITY = JobType.ON_DEMAND_READ.priority;
     private final java.util.concurrent.LinkedBlockingQueue<Done> finished = new java.util.concurrent.LinkedBlockingQueue<>();
     private Thread recorder;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -36,6 +39,7 @@ public final class JobWorker implements AutoCloseable {
         this.listener = listener;
         this.settings = settings;
         this.room = new Semaphore(settings.maxInFlight());
+        this.urgentRoom = new Semaphore(Math.max(1, settings.maxInFlight() / 20));
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -60,7 +64,7 @@ public final class JobWorker implements AutoCloseable {
     }
 
     public int inFlight() {
-        return settings.maxInFlight() - room.availablePermits();
+        return settings.maxInFlight() - room.availablePermits() + Math.max(1, settings.maxInFlight() / 20) - urgentRoom.availablePermits();
     }
 
     /** False after the database refused the last round (readiness). */
@@ -84,8 +88,14 @@ public final class JobWorker implements AutoCloseable {
                 }
                 int free = room.availablePermits();
                 int claimed = 0;
+                // When bulk work fills every slot, a few extra slots stay open to urgent jobs only
+                // (commands, on-demand reads): they do not wait behind a fleet read.
+                boolean urgentOnly = free == 0 && urgentRoom.availablePermits() > 0;
+                if (urgentOnly) free = urgentRoom.availablePermits();
                 if (free > 0) {
-                    List<ClaimedJob> jobs = queue.claim(settings.nodeId(), Math.min(free, settings.claimBatch()), settings.lease());
+                    List<ClaimedJob> jobs = urgentOnly
+                            ? queue.claim(settings.nodeId(), Math.min(free, settings.claimBatch()), settings.lease(), URGENT_PRIORITY)
+                            : queue.claim(settings.nodeId(), Math.min(free, settings.claimBatch()), settings.lease());
                     claimed = jobs.size();
                     if (!jobs.isEmpty()) {
                         try {
@@ -94,7 +104,7 @@ public final class JobWorker implements AutoCloseable {
                             log.debug("preparing a batch failed, jobs load what they need one by one: {}", e.getMessage());
                         }
                     }
-                    for (ClaimedJob job : jobs) dispatch(job);
+                    for (ClaimedJob job : jobs) dispatch(job, urgentOnly);
                 }
                 healthy = true;
                 if (claimed == 0 || room.availablePermits() == 0) pause(settings.pollInterval());
@@ -117,8 +127,8 @@ public final class JobWorker implements AutoCloseable {
         }
     }
 
-    private void dispatch(ClaimedJob job) {
-        room.acquireUninterruptibly();
+    private void dispatch(ClaimedJob job, boolean onUrgentRoom) {
+        (onUrgentRoom ? urgentRoom : room).acquireUninterruptibly();
         CompletableFuture<JobResult> work;
         try {
             work = handler.handle(job);
@@ -127,10 +137,10 @@ public final class JobWorker implements AutoCloseable {
         }
         work.handle((result, error) -> error == null ? result
                         : JobResult.failure("HANDLER_ERROR", true, String.valueOf(error.getMessage())))
-                .thenAccept(result -> finished.add(new Done(job, result)));
+                .thenAccept(result -> finished.add(new Done(job, result, onUrgentRoom)));
     }
 
-    private record Done(ClaimedJob job, JobResult result) {
+    private record Done(ClaimedJob job, JobResult result, boolean onUrgentRoom) {
     }
 
     /** Records finished jobs in batches: successes in one statement, the rest one by one. */
@@ -173,7 +183,7 @@ public final class JobWorker implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.error("could not record job {} (the lease will expire and the job will run again): {}", d.job().id(), e.getMessage());
                 } finally {
-                    room.release();
+                    (d.onUrgentRoom() ? urgentRoom : room).release();
                 }
             }
             nudge();
