@@ -268,8 +268,9 @@ final class BenchCommand implements Callable<Integer> {
                     fullUntil = System.nanoTime();
                     fullDoneAtEnd = p.succeeded() + p.failed();
                 }
-                System.err.printf("latency: %d/%d read, %d failed, %d open (%.0f s)%n", p.succeeded(), p.total(), p.failed(), open,
-                        (System.nanoTime() - t0) / 1e9);
+                System.err.printf("latency: %d/%d read, %d failed, %d open, %d waiting for a slot, %d jobs in flight (%.0f s)%n",
+                        p.succeeded(), p.total(), p.failed(), open, rig.node().client().pool().waiting(),
+                        rig.node().services().worker().inFlight(), (System.nanoTime() - t0) / 1e9);
             } while (p.pending() > 0);
             double secs = (System.nanoTime() - t0) / 1e9;
             double[] pct = rig.node().services().metrics().sessionPercentilesMs("daily-read");

@@ -656,8 +656,23 @@ public final class HttpApi implements AutoCloseable {
                 throw ApiProblem.badRequest("since", "since must be an ISO-8601 instant");
             }
         }
-        List<EventStore.Event> events = s.events().list(ctx.queryParam("meter"), since, limit(ctx));
-        ctx.json(page(events, null));
+        List<Map<String, Object>> items = new ArrayList<>();
+        int limit = limit(ctx);
+        for (EventStore.Event e : s.events().list(ctx.queryParam("meter"), since, limit)) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("id", e.id());
+            j.put("meterId", e.meterId());
+            j.put("type", e.type());
+            j.put("at", e.at().toString());
+            try {
+                j.put("payload", JSON.readTree(e.payloadJson()));
+            } catch (JsonProcessingException ex) {
+                j.put("payload", e.payloadJson());
+            }
+            items.add(j);
+        }
+        // the next page: ?since=<the last event's time>
+        ctx.json(page(items, items.size() < limit ? null : (String) items.get(items.size() - 1).get("at")));
     }
 
     private void createToken(Context ctx, String caller) {

@@ -219,7 +219,7 @@ class PrepaymentJourneyTest {
         }
         assertThat(events.get("items")).hasSize(1);
         assertThat(events.at("/items/0/type").asText()).isEqualTo("PUSH");
-        assertThat(events.at("/items/0/payloadJson").asText()).contains("32");
+        assertThat(events.at("/items/0/payload/values").toString()).contains("32"); // 0x20, the alarm bits
 
         // 8. Metrics saw it all.
         String metrics = send("GET", "/metrics", null, null, null, null).body();
