@@ -31,9 +31,9 @@ import org.openhes.headend.protocol.transport.FrameDecoders;
 
 /**
  * Accepts connections that meters open to push DataNotification APDUs (alarms), over the wrapper
- * transport. A ciphered notification (general-glo-ciphering) names its sender by system title: the
- * keys are looked up by that title (on {@code executor}, never on the event loop) and the APDU is
- * deciphered and authenticated; anything that does not decode is reported and dropped.
+ * transport. A notification must be ciphered (general-glo-ciphering): it names its sender by system
+ * title, the keys are looked up by that title (on {@code executor}, never on the event loop) and the
+ * APDU is authenticated before anything in it is parsed; anything else is reported and dropped.
  */
 public final class PushListener implements AutoCloseable {
     /** Keys of the meter that owns a system title. */
@@ -114,43 +114,66 @@ public final class PushListener implements AutoCloseable {
         }
     }
 
-    /** The sender's system title of a general-glo-ciphering APDU, or null when the push is not ciphered. */
+    /**
+     * The sender's system title of a general-glo-ciphering APDU that is authenticated and encrypted,
+     * or null otherwise. The security control byte must announce both: general-glo-ciphering also
+     * allows "no security", whose content Gurux would parse without any check.
+     */
     static byte[] systemTitleOf(byte[] wrapperFrame) {
-        if (wrapperFrame.length < 8 + 2 + 8 || (wrapperFrame[8] & 0xFF) != GENERAL_GLO_CIPHERING) return null;
+        if (wrapperFrame.length < 8 + 2 + 8 + 2 || (wrapperFrame[8] & 0xFF) != GENERAL_GLO_CIPHERING) return null;
         int len = wrapperFrame[9] & 0xFF;
         if (len != 8) return null;
+        int at = 18; // the A-XDR length of the ciphered content, then the security control byte
+        int first = wrapperFrame[at] & 0xFF;
+        at += first < 0x80 ? 1 : 1 + (first & 0x7F);
+        if (at >= wrapperFrame.length) return null;
+        int securityControl = wrapperFrame[at] & 0xFF;
+        if ((securityControl & 0x30) != 0x30) return null;
         return Arrays.copyOfRange(wrapperFrame, 10, 18);
     }
 
     private void decode(String from, byte[] frame, byte[] title, PushKeys found) {
         String titleHex = title == null ? null : HexFormat.of().withUpperCase().formatHex(title);
-        if (title != null && found == null) {
+        if (title == null) {
+            // Only authenticated pushes reach the codec: fuzzing found unciphered DataNotifications (a
+            // compact array of zero-width columns) that make Gurux loop until the heap is exhausted.
+            sink.rejected(from, "unauthenticated push refused: pushes must be authenticated and encrypted (general-glo-ciphering)");
+            return;
+        }
+        if (found == null) {
             sink.rejected(from, "ciphered push from unknown system title " + titleHex);
             return;
         }
         try {
-            GXDLMSSecureNotify notify = new GXDLMSSecureNotify(true, 1, 1, InterfaceType.WRAPPER);
-            if (found != null) {
-                notify.getCiphering().setSecurity(Security.AUTHENTICATION_ENCRYPTION);
-                notify.getCiphering().setBlockCipherKey(found.encryptionKey());
-                notify.getCiphering().setAuthenticationKey(found.authenticationKey());
-            }
-            GXReplyData reply = new GXReplyData();
-            if (!notify.getData(new GXByteBuffer(frame), reply) || reply.getValue() == null) {
+            PushEvent event = decodeFrame(frame, titleHex, found, clock.instant());
+            if (event == null) {
                 sink.rejected(from, "not a complete data notification");
                 return;
             }
-            List<Object> values = new ArrayList<>();
-            if (reply.getValue() instanceof List<?> l) {
-                for (Object o : l) values.add(MeterSession.printable(o));
-            } else {
-                values.add(MeterSession.printable(reply.getValue()));
-            }
-            sink.accept(new PushEvent(found == null ? null : found.meterId(), titleHex, clock.instant(), found != null, values));
+            sink.accept(event);
         } catch (Exception e) {
             sink.rejected(from, "push from " + (titleHex == null ? "an unciphered sender" : titleHex)
                     + " does not decode or authenticate: " + e.getClass().getSimpleName());
         }
+    }
+
+    /** Decodes one wrapper frame holding a DataNotification; null when it is not a complete one. */
+    static PushEvent decodeFrame(byte[] frame, String titleHex, PushKeys found, Instant at) throws Exception {
+        GXDLMSSecureNotify notify = new GXDLMSSecureNotify(true, 1, 1, InterfaceType.WRAPPER);
+        if (found != null) {
+            notify.getCiphering().setSecurity(Security.AUTHENTICATION_ENCRYPTION);
+            notify.getCiphering().setBlockCipherKey(found.encryptionKey());
+            notify.getCiphering().setAuthenticationKey(found.authenticationKey());
+        }
+        GXReplyData reply = new GXReplyData();
+        if (!notify.getData(new GXByteBuffer(frame), reply) || reply.getValue() == null) return null;
+        List<Object> values = new ArrayList<>();
+        if (reply.getValue() instanceof List<?> l) {
+            for (Object o : l) values.add(MeterSession.printable(o));
+        } else {
+            values.add(MeterSession.printable(reply.getValue()));
+        }
+        return new PushEvent(found == null ? null : found.meterId(), titleHex, at, found != null, values);
     }
 
     @Override

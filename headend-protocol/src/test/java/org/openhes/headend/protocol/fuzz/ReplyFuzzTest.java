@@ -16,7 +16,7 @@ import org.openhes.headend.protocol.transport.FrameDecoders;
  * its regression inputs (src/test/resources/.../*Inputs); with {@code JAZZER_FUZZ=1} Jazzer explores
  * new ones, coverage-guided (see the README's Tests section).
  */
-class ReplyFuzzTest {
+public class ReplyFuzzTest {
     /** The wrapper decoder never throws anything but a decoder error and never emits a frame above the limit. */
     @FuzzTest(maxDuration = "10s")
     void wrapperDecoder(byte[] input) {
@@ -74,8 +74,43 @@ class ReplyFuzzTest {
         }
     }
 
+    /**
+     * After a real association with a simulated meter (public client), whatever the meter answers to
+     * the index read ends as a typed failure or a reading; nothing else escapes.
+     */
+    @FuzzTest(maxDuration = "20s")
+    void readReply(byte[] reply) throws Exception {
+        try (var fleet = org.openhes.headend.simulator.SimulatedFleet.start(
+                org.openhes.headend.simulator.SimulatorConfig.builder().meters(1).port(0).build())) {
+            var meter = fleet.openInMemory(0);
+            SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(false);
+            CompletableFuture<Void> open = s.open();
+            io.netty.buffer.ByteBuf aarq = s.link.channel().readOutbound();
+            byte[] aare = meter.handle(io.netty.buffer.ByteBufUtil.getBytes(aarq));
+            aarq.release();
+            s.link.channel().writeInbound(Unpooled.wrappedBuffer(aare));
+            assertThat(open).isCompleted();
+            var read = s.session.get(3, "1-0:1.8.1.255", 2);
+            Object request = s.link.channel().readOutbound();
+            if (request != null) ((io.netty.buffer.ByteBuf) request).release();
+            try {
+                s.link.channel().writeInbound(Unpooled.wrappedBuffer(frame(reply)));
+            } catch (RuntimeException ignored) {
+                // the decoder refused the bytes; the link reports it to the session
+            }
+            s.link.channel().close();
+            s.link.channel().runPendingTasks();
+            assertThat(read).isDone();
+            if (read.isCompletedExceptionally()) {
+                Throwable t = read.handle((v, e) -> e).join();
+                assertThat(MeterException.find(t)).as("%s", t).isNotNull();
+            }
+            s.link.channel().finishAndReleaseAll();
+        }
+    }
+
     /** Wraps arbitrary bytes as one wrapper frame so that they reach the session layer. */
-    static byte[] frame(byte[] apdu) {
+    public static byte[] frame(byte[] apdu) {
         int n = Math.min(apdu.length, 4096);
         byte[] f = new byte[8 + n];
         f[1] = 1;
