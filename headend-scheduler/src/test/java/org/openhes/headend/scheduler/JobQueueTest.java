@@ -140,6 +140,19 @@ class JobQueueTest {
     }
 
     @Test
+    void aHeartbeatRenewsOnlyTheJobsStillBeingWorkedOn() {
+        enqueue(2, 1);
+        List<ClaimedJob> jobs = queue.claim("node-a", 2, Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(20));
+        // node-a still works on the first job; it lost track of the second (its result could not be recorded)
+        assertThat(queue.heartbeat("node-a", Duration.ofSeconds(30), List.of(jobs.get(0).id()))).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(queue.expireLeases()).isEqualTo(1);
+        assertThat(queue.find(jobs.get(1).id()).state()).isEqualTo("QUEUED");
+        assertThat(queue.find(jobs.get(0).id()).state()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void timeoutsAreRetriedWithBackoffAndWrongKeysAreDeadAtOnce() {
         enqueue(2, 1);
         List<ClaimedJob> jobs = queue.claim("n", 2, Duration.ofMinutes(1));

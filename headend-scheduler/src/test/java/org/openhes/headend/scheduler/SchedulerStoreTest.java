@@ -67,6 +67,19 @@ class SchedulerStoreTest {
     }
 
     @Test
+    void theEmbeddedDatabaseCommitsDurably() throws Exception {
+        // counters are handed out once committed: a commit the server may lose in a crash would hand them out twice
+        try (Database embedded = Database.open(new org.openhes.headend.scheduler.db.DatabaseSettings(null, null, null,
+                java.nio.file.Files.createTempDirectory("durable"), 2));
+             var c = embedded.dataSource().getConnection(); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("on");
+            assertThat(rs.getString(2)).isEqualTo("on");
+        }
+    }
+
+    @Test
     void eanCheckDigits() {
         assertThat(Ean.valid("541448800000000017")).isTrue();
         assertThat(Ean.problem("541448800000000018")).contains("bad EAN check digit (expected 7)");

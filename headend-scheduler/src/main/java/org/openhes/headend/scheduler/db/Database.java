@@ -30,8 +30,11 @@ public final class Database implements AutoCloseable {
         try {
             if (s.embedded()) {
                 Files.createDirectories(s.embeddedDataDir());
+                // The embedded server's defaults favour test speed (synchronous_commit off): a commit could
+                // be lost in a crash and an invocation counter block handed out twice. Not here.
                 pg = EmbeddedPostgres.builder().setDataDirectory(s.embeddedDataDir()).setCleanDataDirectory(false)
-                        .setServerConfig("max_connections", "200").start();
+                        .setServerConfig("max_connections", "200").setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on").start();
                 url = pg.getJdbcUrl("postgres", "postgres");
                 user = "postgres";
                 password = null;

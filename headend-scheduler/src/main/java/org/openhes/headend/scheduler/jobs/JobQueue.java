@@ -270,6 +270,23 @@ public final class JobQueue {
         });
     }
 
+    /**
+     * Extends only the leases of the jobs {@code owner} is still working on: a job whose result could
+     * not be recorded is left to expire and run again instead of being kept alive forever.
+     */
+    public int heartbeat(String owner, Duration lease, java.util.Collection<Long> jobIds) {
+        if (jobIds.isEmpty()) return 0;
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE jobs SET lease_expires_at = ? WHERE state = 'RUNNING' AND lease_owner = ? AND id = ANY(?)")) {
+                ps.setTimestamp(1, Sql.ts(clock.instant().plus(lease)));
+                ps.setString(2, owner);
+                ps.setArray(3, c.createArrayOf("bigint", jobIds.toArray(Long[]::new)));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** Gives back the jobs of nodes whose lease expired (they crashed or lost the database). */
     public int expireLeases() {
         return Sql.tx(ds, c -> {

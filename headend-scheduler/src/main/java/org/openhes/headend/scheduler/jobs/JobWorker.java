@@ -23,6 +23,8 @@ public final class JobWorker implements AutoCloseable {
     private final JobListener listener;
     private final WorkerSettings settings;
     private final Semaphore room;
+    /** The jobs this worker is handling or recording: the only ones it renews the lease of. */
+    private final java.util.Set<Long> working = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Slots beyond maxInFlight that only urgent jobs may take. */
     private final Semaphore urgentRoom;
     static final int URGENT_PRIORITY = JobType.ON_DEMAND_READ.priority;
@@ -78,7 +80,7 @@ public final class JobWorker implements AutoCloseable {
             try {
                 long now = System.nanoTime();
                 if (now >= nextHeartbeat) {
-                    queue.heartbeat(settings.nodeId(), settings.lease());
+                    queue.heartbeat(settings.nodeId(), settings.lease(), new java.util.ArrayList<>(working));
                     nextHeartbeat = now + settings.lease().toNanos() / 3;
                 }
                 if (now >= nextExpiry) {
@@ -129,6 +131,7 @@ public final class JobWorker implements AutoCloseable {
 
     private void dispatch(ClaimedJob job, boolean onUrgentRoom) {
         (onUrgentRoom ? urgentRoom : room).acquireUninterruptibly();
+        working.add(job.id());
         CompletableFuture<JobResult> work;
         try {
             work = handler.handle(job);
@@ -183,6 +186,7 @@ public final class JobWorker implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.error("could not record job {} (the lease will expire and the job will run again): {}", d.job().id(), e.getMessage());
                 } finally {
+                    working.remove(d.job().id());
                     (d.onUrgentRoom() ? urgentRoom : room).release();
                 }
             }
