@@ -106,6 +106,8 @@ public final class MeterJobs implements JobHandler {
 
     @Override
     public CompletableFuture<JobResult> handle(ClaimedJob job) {
+        // taken out whatever happens next, so that failed jobs leave nothing behind
+        List<LocalDate> prepared = missingByJob.remove(job.id());
         JsonNode payload;
         try {
             payload = JSON.readTree(job.payload());
@@ -115,7 +117,7 @@ public final class MeterJobs implements JobHandler {
         return targetOf(job.meterId())
                 .thenCompose(target -> target.isEmpty()
                         ? CompletableFuture.completedFuture(JobResult.failure("UNKNOWN_METER", false, "meter " + job.meterId() + " is not registered"))
-                        : run(job, payload, target.get()))
+                        : run(job, payload, target.get(), prepared))
                 .exceptionally(MeterJobs::failure);
     }
 
@@ -123,9 +125,9 @@ public final class MeterJobs implements JobHandler {
         return CompletableFuture.supplyAsync(() -> directory.target(meterId), db);
     }
 
-    private CompletableFuture<JobResult> run(ClaimedJob job, JsonNode payload, MeterTarget target) {
+    private CompletableFuture<JobResult> run(ClaimedJob job, JsonNode payload, MeterTarget target, List<LocalDate> prepared) {
         return switch (job.type()) {
-            case DAILY_READ -> dailyRead(target, dateOf(job), missingByJob.remove(job.id()));
+            case DAILY_READ -> dailyRead(target, dateOf(job), prepared);
             case ON_DEMAND_READ -> onDemandRead(target, payload.path("trace").asBoolean(false));
             case COMMAND -> command(target, payload);
             case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.setClock(clock.instant()))
