@@ -33,8 +33,8 @@ final class MeterConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> 
     public void channelActive(ChannelHandlerContext ctx) {
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        if (!remote.getAddress().isLoopbackAddress()) {
-            ctx.close(); // the simulator serves loopback only
+        if (!remote.getAddress().isLoopbackAddress() && !fleet.config().allowRemote()) {
+            ctx.close(); // the simulator serves loopback only, unless told otherwise (containers)
             return;
         }
         int index = fleet.meterAt(local);

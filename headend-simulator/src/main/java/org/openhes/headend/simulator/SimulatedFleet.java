@@ -77,7 +77,7 @@ public final class SimulatedFleet implements AutoCloseable {
         if (config.singleAddress()) {
             for (int i = 0; i < config.meters(); i++) {
                 int want = config.port() == 0 ? 0 : config.port() + i;
-                Channel ch = bindOrFail(bootstrap, new InetSocketAddress("127.0.0.1", want));
+                Channel ch = bindOrFail(bootstrap, new InetSocketAddress(config.bindHost(), want));
                 ports[i] = ((InetSocketAddress) ch.localAddress()).getPort();
             }
         } else {
@@ -107,7 +107,10 @@ public final class SimulatedFleet implements AutoCloseable {
 
     /** The identity the head-end must use for meter {@code i} (with the keys it exports). */
     public MeterIdentity identity(int i) {
-        return identities.identity(i, config.singleAddress() ? ports[i] : sharedPort);
+        MeterIdentity id = identities.identity(i, config.singleAddress() ? ports[i] : sharedPort);
+        if (config.advertiseHost() == null) return id;
+        return new MeterIdentity(id.index(), id.ean(), id.serial(), id.systemTitle(), id.encryptionKey(), id.authenticationKey(),
+                id.password(), config.advertiseHost(), id.port());
     }
 
     /** The remembered state of meter {@code i}. */

@@ -24,11 +24,14 @@ import java.util.Objects;
  * @param zone                 the meters' local time zone (midnight captures)
  * @param pushTarget           where meters push alarms, or null
  * @param workerThreads        Netty event-loop threads (0 = Netty's default)
+ * @param bindHost             single-address mode: the address the meters listen on (127.0.0.1)
+ * @param advertiseHost        the host written into the exported registry (null: the bound address)
+ * @param allowRemote          accept head-ends that are not on this machine (containers); off by default
  */
 public record SimulatorConfig(int meters, long seed, int port, boolean singleAddress, SimTransport transport,
                               Duration latency, Duration jitter, FaultRates faults, int wrongKeyMeters,
                               double manualReconnectShare, Clock clock, ZoneId zone, InetSocketAddress pushTarget,
-                              int workerThreads) {
+                              int workerThreads, String bindHost, String advertiseHost, boolean allowRemote) {
     public SimulatorConfig {
         if (meters < 1 || meters > 2_000_000) throw new IllegalArgumentException("meters must be between 1 and 2000000 (was " + meters + ")");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535 (was " + port + ")");
@@ -47,6 +50,9 @@ public record SimulatorConfig(int meters, long seed, int port, boolean singleAdd
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(zone, "zone");
         if (workerThreads < 0) throw new IllegalArgumentException("workerThreads must be >= 0 (was " + workerThreads + ")");
+        if (bindHost == null || bindHost.isBlank()) bindHost = "127.0.0.1";
+        if (!singleAddress && (allowRemote || advertiseHost != null))
+            throw new IllegalArgumentException("remote head-ends need --single-address: meters are told apart by port, not by loopback address");
     }
 
     public static Builder builder() {
@@ -73,6 +79,9 @@ public record SimulatorConfig(int meters, long seed, int port, boolean singleAdd
         private ZoneId zone = ZoneId.of("Europe/Brussels");
         private InetSocketAddress pushTarget;
         private int workerThreads;
+        private String bindHost = "127.0.0.1";
+        private String advertiseHost;
+        private boolean allowRemote;
 
         public Builder meters(int v) { meters = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -87,10 +96,13 @@ public record SimulatorConfig(int meters, long seed, int port, boolean singleAdd
         public Builder zone(ZoneId v) { zone = v; return this; }
         public Builder pushTarget(InetSocketAddress v) { pushTarget = v; return this; }
         public Builder workerThreads(int v) { workerThreads = v; return this; }
+        public Builder bindHost(String v) { bindHost = v; return this; }
+        public Builder advertiseHost(String v) { advertiseHost = v; return this; }
+        public Builder allowRemote(boolean v) { allowRemote = v; return this; }
 
         public SimulatorConfig build() {
             return new SimulatorConfig(meters, seed, port, singleAddress, transport, latency, jitter, faults,
-                    wrongKeyMeters, manualReconnectShare, clock, zone, pushTarget, workerThreads);
+                    wrongKeyMeters, manualReconnectShare, clock, zone, pushTarget, workerThreads, bindHost, advertiseHost, allowRemote);
         }
     }
 }

@@ -39,6 +39,12 @@ final class SimulateCommand implements Callable<Integer> {
     int wrongKeys;
     @Option(names = "--export", description = "Write the meter registry (CSV with keys) to this file.")
     Path export;
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "With --single-address: the address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+    @Option(names = "--advertise-host", description = "With --single-address: the host name written into the exported registry (e.g. the container's service name).")
+    String advertiseHost;
+    @Option(names = "--allow-remote", description = "Accept head-ends from other hosts (containers); loopback only otherwise.")
+    boolean allowRemote;
 
     @Override
     public Integer call() throws Exception {
@@ -51,7 +57,7 @@ final class SimulateCommand implements Callable<Integer> {
                         default -> throw new IllegalArgumentException("--transport must be wrapper or hdlc (was " + transport + ")");
                     })
                     .latency(dur("--latency", latency), dur("--jitter", jitter)).faults(FaultRates.parse(faults))
-                    .wrongKeyMeters(wrongKeys).build();
+                    .wrongKeyMeters(wrongKeys).bindHost(bind).advertiseHost(advertiseHost).allowRemote(allowRemote).build();
         } catch (IllegalArgumentException e) {
             throw new OneMeter.BadOption(e.getMessage());
         }
