@@ -206,6 +206,8 @@ class PrepaymentJourneyTest {
         JsonNode trace = JSON.readTree(send("GET", "/api/v1/meters/" + fleet.identity(6).ean() + "/trace", ADMIN, null, null, null).body());
         assertThat(trace.at("/items/0/frames").size()).as("the wire trace of the session").isGreaterThanOrEqualTo(6);
         assertThat(trace.at("/items/0/frames/0/direction").asText()).isEqualTo("TX");
+        assertThat(trace.at("/items/0/frames/0/pdu").asText()).isEqualTo("AARQ");
+        assertThat(trace.at("/items/0/frames/1/pdu").asText()).isEqualTo("AARE");
         assertThat(send("GET", "/api/v1/meters/" + fleet.identity(6).ean() + "/trace", platform, null, null, null).statusCode()).isEqualTo(403);
 
         // 7. A meter pushes an alarm: it becomes an event of that meter.

@@ -12,12 +12,61 @@ import java.util.List;
  * (the LLS password of an AARQ is masked).
  */
 public final class WireTrace {
-    /** One frame. */
-    public record Entry(Instant at, String direction, String step, String hex) {
+    /** One frame: when, which way, the step, what kind of PDU it carries, and its bytes. */
+    public record Entry(Instant at, String direction, String step, String pdu, String hex) {
         @Override
         public String toString() {
-            return at + " " + direction + " " + step + " " + hex;
+            return at + " " + direction + " " + step + " [" + pdu + "] " + hex;
         }
+    }
+
+    /** Names the frame's PDU from its first bytes, without deciphering anything. */
+    static String describe(byte[] f) {
+        if (f.length >= 9 && f[0] == 0 && f[1] == 1) return apdu(f[8] & 0xFF); // wrapper: 8-byte header
+        if (f.length >= 5 && (f[0] & 0xFF) == 0x7E) {
+            for (int k = 3; k + 3 < f.length && k < 16; k++) { // HDLC: find the LLC header of an I-frame
+                if ((f[k] & 0xFF) == 0xE6 && ((f[k + 1] & 0xFF) == 0xE6 || (f[k + 1] & 0xFF) == 0xE7) && f[k + 2] == 0) {
+                    return k + 3 < f.length ? apdu(f[k + 3] & 0xFF) : "I";
+                }
+            }
+            for (int k = 3; k < Math.min(f.length, 10); k++) { // no LLC: an HDLC control frame
+                switch (f[k] & 0xFF) {
+                    case 0x93: return "HDLC SNRM";
+                    case 0x73: return "HDLC UA";
+                    case 0x53: return "HDLC DISC";
+                    case 0x1F: return "HDLC DM";
+                    default: break;
+                }
+            }
+            return "HDLC";
+        }
+        return "?";
+    }
+
+    private static String apdu(int tag) {
+        return switch (tag) {
+            case 0x60 -> "AARQ";
+            case 0x61 -> "AARE";
+            case 0x62 -> "RLRQ";
+            case 0x63 -> "RLRE";
+            case 0xC0 -> "get-request";
+            case 0xC4 -> "get-response";
+            case 0xC1 -> "set-request";
+            case 0xC5 -> "set-response";
+            case 0xC3 -> "action-request";
+            case 0xC7 -> "action-response";
+            case 0xC8 -> "glo-get-request";
+            case 0xCC -> "glo-get-response";
+            case 0xC9 -> "glo-set-request";
+            case 0xCD -> "glo-set-response";
+            case 0xCB -> "glo-action-request";
+            case 0xCF -> "glo-action-response";
+            case 0xDB -> "general-glo-ciphering";
+            case 0x0F -> "data-notification";
+            case 0xD8 -> "exception-response";
+            case 0x0E -> "confirmed-service-error";
+            default -> String.format("tag %02X", tag);
+        };
     }
 
     private final InstantSource clock;
@@ -35,7 +84,7 @@ public final class WireTrace {
         if (step.startsWith("associate") && direction.equals("TX") && hex.contains(" AC ")) {
             hex = maskCallingAuthentication(hex);
         }
-        entries.add(new Entry(clock.instant(), direction, step, hex));
+        entries.add(new Entry(clock.instant(), direction, step, describe(frame), hex));
     }
 
     /** Hides the calling-authentication-value (tag AC) of an AARQ: it carries the LLS password. */

@@ -87,6 +87,14 @@ class FrameDecodersTest {
     }
 
     @Test
+    void tracesNameThePdu() {
+        assertThat(WireTrace.describe(HEX.parseHex("0001001000010005C001C10003"))).isEqualTo("get-request");
+        assertThat(WireTrace.describe(HEX.parseHex("000100010010000461036F01"))).isEqualTo("AARE");
+        assertThat(WireTrace.describe(HEX.parseHex("7EA00802210393BF327E"))).isEqualTo("HDLC SNRM");
+        assertThat(WireTrace.describe(HEX.parseHex("7EA01A0221103254E6E600C8"))).isEqualTo("glo-get-request");
+    }
+
+    @Test
     void thePasswordOfAnAarqIsMaskedInTraces() {
         assertThat(WireTrace.maskCallingAuthentication("60 1D A1 09 AC 0A 80 08 31 32 33 34 35 36 37 38 BE 10"))
                 .isEqualTo("60 1D A1 09 AC 0A ** ** ** ** ** ** ** ** ** ** BE 10");
