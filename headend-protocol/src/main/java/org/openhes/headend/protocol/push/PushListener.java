@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.openhes.headend.protocol.apdu.MalformedApdu;
+import org.openhes.headend.protocol.apdu.ReplyGuard;
 import org.openhes.headend.protocol.session.MeterSession;
 import org.openhes.headend.protocol.transport.FrameDecoders;
 
@@ -151,6 +153,12 @@ public final class PushListener implements AutoCloseable {
                 return;
             }
             sink.accept(event);
+        } catch (MalformedApdu e) {
+            if (e.notAuthentic()) {
+                sink.rejected(from, "push from " + titleHex + " does not decode or authenticate: its tag does not verify");
+                return;
+            }
+            sink.rejected(from, "push from " + titleHex + " refused: " + e.getMessage());
         } catch (Exception e) {
             sink.rejected(from, "push from " + (titleHex == null ? "an unciphered sender" : titleHex)
                     + " does not decode or authenticate: " + e.getClass().getSimpleName());
@@ -159,6 +167,12 @@ public final class PushListener implements AutoCloseable {
 
     /** Decodes one wrapper frame holding a DataNotification; null when it is not a complete one. */
     static PushEvent decodeFrame(byte[] frame, String titleHex, PushKeys found, Instant at) throws Exception {
+        if (found != null) {
+            // deciphered and checked before Gurux parses it: a sender with the keys must not make it loop either
+            byte[] title = HexFormat.of().parseHex(titleHex);
+            new ReplyGuard(false, new ReplyGuard.Keys(found.encryptionKey(), found.authenticationKey(), () -> title), () -> false)
+                    .inspectPush(frame);
+        }
         GXDLMSSecureNotify notify = new GXDLMSSecureNotify(true, 1, 1, InterfaceType.WRAPPER);
         if (found != null) {
             notify.getCiphering().setSecurity(Security.AUTHENTICATION_ENCRYPTION);

@@ -46,6 +46,8 @@ import javax.crypto.AEADBadTagException;
 import org.openhes.headend.protocol.MeterException;
 import org.openhes.headend.protocol.MeterFailureKind;
 import org.openhes.headend.protocol.Transport;
+import org.openhes.headend.protocol.apdu.MalformedApdu;
+import org.openhes.headend.protocol.apdu.ReplyGuard;
 import org.openhes.headend.protocol.model.Authentication;
 import org.openhes.headend.protocol.model.BreakerState;
 import org.openhes.headend.protocol.model.CommandOutcome;
@@ -72,7 +74,8 @@ public final class MeterSession {
 
     private final MeterTarget target;
     private final MeterLink link;
-    private final GXDLMSSecureClient client;
+    private final Client client;
+    private final ReplyGuard guard;
     private final InvocationCounterStore counters;
     private final MeterMetadataCache cache;
     private final Timeouts timeouts;
@@ -96,7 +99,7 @@ public final class MeterSession {
         boolean hdlc = ep.transport() == Transport.HDLC;
         int serverAddress = hdlc ? GXDLMSClient.getServerAddress(ep.serverSap(), ep.hdlcPhysical(), 0) : ep.serverSap();
         var sec = target.security();
-        this.client = new GXDLMSSecureClient(true, ep.clientSap(), serverAddress, guruxAuthentication(sec.authentication()),
+        this.client = new Client(true, ep.clientSap(), serverAddress, guruxAuthentication(sec.authentication()),
                 sec.authentication() == Authentication.LOW ? sec.password() : null,
                 hdlc ? InterfaceType.HDLC : InterfaceType.WRAPPER);
         if (sec.ciphered()) {
@@ -104,6 +107,26 @@ public final class MeterSession {
             client.getCiphering().setSystemTitle(sec.clientSystemTitle());
             client.getCiphering().setBlockCipherKey(sec.encryptionKey());
             client.getCiphering().setAuthenticationKey(sec.authenticationKey());
+        }
+        this.guard = new ReplyGuard(hdlc,
+                sec.ciphered() ? new ReplyGuard.Keys(sec.encryptionKey(), sec.authenticationKey(), client::getSourceSystemTitle) : null,
+                client::answeringGetWithList);
+    }
+
+    /** Gurux's client, with the one piece of its state the reply guard needs. */
+    private static final class Client extends GXDLMSSecureClient {
+        Client(boolean ln, int clientAddress, int serverAddress, gurux.dlms.enums.Authentication auth, String password,
+               InterfaceType type) {
+            super(ln, clientAddress, serverAddress, auth, password, type);
+        }
+
+        /** Gurux's GetCommandType.WITH_LIST (package-private there): the get-request-with-list choice. */
+        private static final int GET_WITH_LIST = 3;
+
+        /** Whether the request being answered was a GET-with-list (how Gurux reads data put together from blocks). */
+        boolean answeringGetWithList() {
+            return getSettings().getCommand() == gurux.dlms.enums.Command.GET_REQUEST
+                    && getSettings().getCommandType() == GET_WITH_LIST;
         }
     }
 
@@ -669,6 +692,7 @@ public final class MeterSession {
             GXReplyData notify = new GXReplyData();
             boolean complete;
             try {
+                guard.inspect(bytes);
                 complete = client.getData(received, reply, notify);
             } catch (Exception e) {
                 throw translate(step, e);
@@ -696,6 +720,9 @@ public final class MeterSession {
     /** Maps what Gurux throws to the failure vocabulary. */
     MeterException translate(String step, Throwable e) {
         if (e instanceof MeterException m) return m;
+        if (e instanceof MalformedApdu m && !m.notAuthentic()) {
+            return new MeterException(MeterFailureKind.MALFORMED_RESPONSE, meter, step, "answer refused: " + m.getMessage(), e);
+        }
         if (e instanceof GXDLMSExceptionResponse r) {
             if (r.getExceptionServiceError() == ExceptionServiceError.INVOCATION_COUNTER_ERROR) {
                 return new MeterException(MeterFailureKind.INVOCATION_COUNTER_OUT_OF_SYNC, meter, step,
@@ -734,6 +761,7 @@ public final class MeterSession {
     private static boolean corrupted(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof AEADBadTagException || t instanceof javax.crypto.BadPaddingException) return true;
+            if (t instanceof MalformedApdu m && m.notAuthentic()) return true;
         }
         return false;
     }

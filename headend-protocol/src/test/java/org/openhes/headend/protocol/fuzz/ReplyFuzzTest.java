@@ -8,6 +8,8 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import java.util.concurrent.CompletableFuture;
 import org.openhes.headend.protocol.MeterException;
+import org.openhes.headend.protocol.apdu.AxdrData;
+import org.openhes.headend.protocol.apdu.MalformedApdu;
 import org.openhes.headend.protocol.session.SessionOnEmbeddedChannel;
 import org.openhes.headend.protocol.transport.FrameDecoders;
 
@@ -106,6 +108,26 @@ public class ReplyFuzzTest {
                 assertThat(MeterException.find(t)).as("%s", t).isNotNull();
             }
             s.link.channel().finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * Differential: whatever {@link AxdrData} accepts, the Gurux codec parses to an end: a value or an
+     * Exception, never an Error (heap exhausted, stack overflow) nor a loop. Whatever it refuses, it
+     * refuses with a {@link MalformedApdu}.
+     */
+    @FuzzTest(maxDuration = "20s")
+    void dataAcceptedByTheGuardEndsInTheCodec(byte[] data) {
+        try {
+            AxdrData.check(data, 0, data.length);
+        } catch (MalformedApdu refused) {
+            return;
+        }
+        try {
+            gurux.dlms.internal.GXCommon.getData(null,
+                    new gurux.dlms.GXByteBuffer(data), new gurux.dlms.internal.GXDataInfo());
+        } catch (RuntimeException codecRefusal) {
+            // the session turns an Exception from the codec into MALFORMED_RESPONSE
         }
     }
 

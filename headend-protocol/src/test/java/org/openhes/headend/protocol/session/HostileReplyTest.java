@@ -1,0 +1,46 @@
+package org.openhes.headend.protocol.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.openhes.headend.protocol.MeterException;
+import org.openhes.headend.protocol.MeterFailureKind;
+import org.openhes.headend.simulator.SimulatedFleet;
+import org.openhes.headend.simulator.SimulatorConfig;
+
+/**
+ * A real association with a simulated meter (public client, plaintext), then a reply that makes Gurux
+ * 4.0.47 add empty rows until the heap is gone: the session ends with a typed failure naming the fault.
+ */
+class HostileReplyTest {
+    @Test
+    void aCompactArrayOfZeroWidthRowsEndsAsAMalformedResponse() throws Exception {
+        try (var fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(1).port(0).build())) {
+            var meter = fleet.openInMemory(0);
+            SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(false);
+            CompletableFuture<Void> open = s.open();
+            ByteBuf aarq = s.link.channel().readOutbound();
+            s.link.channel().writeInbound(Unpooled.wrappedBuffer(meter.handle(ByteBufUtil.getBytes(aarq))));
+            aarq.release();
+            assertThat(open).isCompleted();
+
+            var read = s.session.get(3, "1-0:1.8.1.255", 2);
+            ByteBuf request = s.link.channel().readOutbound();
+            int invokeId = request.getUnsignedByte(8 + 2); // wrapper header, C0 01, invoke-id-and-priority
+            request.release();
+            byte[] apdu = HexFormat.of().parseHex("C401" + String.format("%02X", invokeId) + "00" + "1302000C" + "00".repeat(12));
+            s.link.channel().writeInbound(Unpooled.wrappedBuffer(org.openhes.headend.protocol.fuzz.ReplyFuzzTest.frame(apdu)));
+
+            assertThat(read).isCompletedExceptionally();
+            MeterException e = MeterException.find(read.handle((v, t) -> t).join());
+            assertThat(e.kind()).isEqualTo(MeterFailureKind.MALFORMED_RESPONSE);
+            assertThat(e.getMessage()).contains("compact array whose rows are zero bytes wide");
+            s.link.channel().finishAndReleaseAll();
+        }
+    }
+}
