@@ -102,8 +102,9 @@ public final class ReplyGuard {
     /** {start of information, end of information, offset of the format byte}, or null. */
     private static int[] hdlcInformation(byte[] f) {
         int p = f.length > 0 && (f[0] & 0xFF) == 0x7E ? 1 : 0;
+        int end = f.length - p > 0 && (f[f.length - 1] & 0xFF) == 0x7E ? f.length - 1 : f.length;
+        if (end - p < 3) throw new MalformedApdu(0, "HDLC frame of " + f.length + " bytes");
         int formatAt = p;
-        int end = (f[f.length - 1] & 0xFF) == 0x7E ? f.length - 1 : f.length;
         p += 2;
         for (int address = 0; address < 2; address++) {
             int n = 0;
@@ -232,6 +233,7 @@ public final class ReplyGuard {
             p += 8;
         }
         if (title == null) throw new MalformedApdu(pos, "ciphered reply before the meter's system title is known");
+        if (title.length != 8) throw new MalformedApdu(pos, "the meter's system title has " + title.length + " bytes, not 8");
         long n = AxdrData.length(a, p, end);
         p = AxdrData.afterLength(a, p);
         if (n > end - p || n < 5 + TAG_BYTES) throw new MalformedApdu(p, "ciphered content of " + n + " bytes");

@@ -131,6 +131,26 @@ public class ReplyFuzzTest {
         }
     }
 
+    /** The guard itself, on any frame, plain or ciphered, wrapper or HDLC: a verdict or a MalformedApdu. */
+    @FuzzTest(maxDuration = "20s")
+    void guardOnAnyFrame(byte[] frame) {
+        byte[] key = new byte[16];
+        byte[] title = new byte[8];
+        for (boolean hdlc : new boolean[] {false, true}) {
+            for (boolean ciphered : new boolean[] {false, true}) {
+                var guard = new org.openhes.headend.protocol.apdu.ReplyGuard(hdlc,
+                        ciphered ? new org.openhes.headend.protocol.apdu.ReplyGuard.Keys(key, key, () -> title) : null,
+                        () -> frame.length % 2 == 0);
+                try {
+                    guard.inspect(frame);
+                    guard.inspect(frame); // a second frame continues segments and blocks
+                } catch (MalformedApdu refused) {
+                    // the verdict the session turns into MALFORMED_RESPONSE
+                }
+            }
+        }
+    }
+
     /** Wraps arbitrary bytes as one wrapper frame so that they reach the session layer. */
     public static byte[] frame(byte[] apdu) {
         int n = Math.min(apdu.length, 4096);
