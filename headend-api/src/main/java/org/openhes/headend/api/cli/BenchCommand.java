@@ -52,9 +52,9 @@ import picocli.CommandLine.Option;
  * and ends with one JSON line of figures (also written under bench-results/). Figures, not verdicts:
  * nothing here asserts a time.
  */
-@Command(name = "bench", description = "Benchmarks: codec, daily-read, latency, commands-under-load, burst, chaos, scheduler.")
+@Command(name = "bench", description = "Benchmarks: codec, daily-read, latency, commands-under-load, burst, chaos, overload, scheduler.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--scenario", required = true, description = "codec | daily-read | latency | commands-under-load | burst | chaos | scheduler")
+    @Option(names = "--scenario", required = true, description = "codec | daily-read | latency | commands-under-load | burst | chaos | overload | scheduler")
     String scenario;
     @Option(names = "--meters", defaultValue = "2000", description = "Fleet size (default: ${DEFAULT-VALUE}).")
     int meters;
@@ -68,6 +68,10 @@ final class BenchCommand implements Callable<Integer> {
     int duration;
     @Option(names = "--rate", defaultValue = "20", description = "Commands per second (commands-under-load).")
     int rate;
+    @Option(names = "--clients", defaultValue = "256", description = "HTTP clients sending as fast as they can (overload).")
+    int clients;
+    @Option(names = "--max-queued", defaultValue = "2000", description = "The API's bound on queued commands and reads (overload).")
+    int maxQueued;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ZoneId ZONE = ZoneId.of("Europe/Brussels");
@@ -84,6 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             case "commands-under-load" -> commandsUnderLoad(out);
             case "burst" -> burst(out);
             case "chaos" -> chaos(out);
+            case "overload" -> overload(out);
             case "scheduler" -> scheduler(out);
             default -> throw new OneMeter.BadOption("unknown scenario " + scenario);
         }
@@ -406,6 +411,149 @@ final class BenchCommand implements Callable<Integer> {
             out.put("duplicated", duplicated);
             out.put("seconds", round(secs));
         }
+    }
+
+    // ------------------------------------------------------------------ overload
+
+    /**
+     * More commands and on-demand reads than the pool can work, from many HTTP clients at once, for
+     * {@code --duration} seconds: what the API accepts, what it refuses with 429, how far the queue
+     * goes past its bound, the heap (sampled, and live after collections) against its limit, and
+     * whether every accepted request finishes.
+     */
+    private void overload(Map<String, Object> out) throws Exception {
+        String token = "bench-overload-admin-token-0123456789";
+        try (Rig rig = rig(concurrency, FaultRates.NONE, 0, false, Map.of("api.max.queued", String.valueOf(maxQueued),
+                "admin.token", token))) {
+            HeadendNode node = rig.node();
+            var mem = ManagementFactory.getMemoryMXBean();
+            System.gc();
+            long heapAtStart = mem.getHeapMemoryUsage().getUsed();
+            String base = "http://127.0.0.1:" + node.httpPort() + "/api/v1/meters/";
+            var http = java.net.http.HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            AtomicLong accepted = new AtomicLong(), refused = new AtomicLong(), other = new AtomicLong();
+            List<java.util.UUID> commandIds = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Long> readJobs = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Double> answerMs = java.util.Collections.synchronizedList(new ArrayList<>());
+            Map<Integer, AtomicLong> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
+            long until = System.nanoTime() + Duration.ofSeconds(duration).toNanos();
+            ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                senders.submit(() -> {
+                    Random random = new Random(client);
+                    for (int k = 0; System.nanoTime() < until; k++) {
+                        String ean = rig.fleet().identity(random.nextInt(meters)).ean();
+                        String path, body;
+                        switch ((client + k) % 3) {
+                            case 0 -> { path = ean + "/commands"; body = "{\"type\":\"SET_POWER_LIMIT\",\"watts\":2300}"; }
+                            case 1 -> { path = ean + "/commands"; body = "{\"type\":\"DISPLAY_BALANCE\",\"amount\":\"12.50\"}"; }
+                            default -> { path = ean + "/reads?wait=5s"; body = ""; }
+                        }
+                        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                                .timeout(Duration.ofSeconds(30)).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+                        long t0 = System.nanoTime();
+                        try {
+                            var resp = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+                            answerMs.add((System.nanoTime() - t0) / 1e6);
+                            statuses.computeIfAbsent(resp.statusCode(), x -> new AtomicLong()).incrementAndGet();
+                            if (resp.statusCode() == 429) {
+                                refused.incrementAndGet();
+                                Thread.sleep(50 + random.nextInt(100)); // a well-behaved client backs off
+                            } else if (resp.statusCode() == 200 || resp.statusCode() == 202) {
+                                accepted.incrementAndGet();
+                                var j = JSON.readTree(resp.body());
+                                if (j.has("id")) commandIds.add(java.util.UUID.fromString(j.get("id").asText()));
+                                else if (j.has("jobId")) readJobs.add(j.get("jobId").asLong());
+                                else readJobs.add(-1L); // answered inline with the reading: done
+                            } else {
+                                other.incrementAndGet();
+                            }
+                        } catch (java.io.IOException e) {
+                            other.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            long heapMax = 0, queuedMax = 0;
+            long t0 = System.nanoTime();
+            while (System.nanoTime() < until) {
+                Thread.sleep(1000);
+                long used = mem.getHeapMemoryUsage().getUsed();
+                long queued = node.services().jobs().countQueuedUrgent();
+                heapMax = Math.max(heapMax, used);
+                queuedMax = Math.max(queuedMax, queued);
+                System.err.printf("overload: %d accepted, %d refused (429), %d other, %d queued, heap %d MB of %d MB, %d open (%.0f s)%n",
+                        accepted.get(), refused.get(), other.get(), queued, used >> 20, Runtime.getRuntime().maxMemory() >> 20,
+                        node.client().pool().active(), (System.nanoTime() - t0) / 1e9);
+            }
+            senders.shutdown();
+            senders.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            double sendSecs = (System.nanoTime() - t0) / 1e9;
+            long liveAfterGc = 0;
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                    liveAfterGc += pool.getCollectionUsage().getUsed();
+                }
+            }
+            System.err.println("sending stopped; waiting for every accepted command and read to finish");
+            List<Double> commandLatencies = awaitCommands(node, commandIds, Duration.ofMinutes(10));
+            long readsUnfinished = awaitJobs(node, readJobs, Duration.ofMinutes(10));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            long failed = countFailed(node, commandIds);
+            long finished = commandLatencies.size() + failed + readJobs.size() - readsUnfinished;
+            out.put("sessionsPerSecond", round(finished / secs));
+            out.put("ratio", round3((double) finished / Math.max(1, accepted.get()))); // finished / accepted
+            out.put("finished", finished);
+            out.put("commandsFailed", failed);
+            out.put("p50Ms", round(percentile(answerMs, 0.5)));
+            out.put("p99Ms", round(percentile(answerMs, 0.99)));
+            out.put("requests", answerMs.size());
+            out.put("requestsPerSecond", round(answerMs.size() / sendSecs));
+            out.put("accepted", accepted.get());
+            out.put("refused429", refused.get());
+            out.put("otherAnswers", other.get());
+            out.put("statuses", statuses);
+            out.put("maxQueuedSetting", maxQueued);
+            out.put("queuedMax", queuedMax);
+            out.put("heapLimitBytes", Runtime.getRuntime().maxMemory());
+            out.put("heapMaxUsedBytes", heapMax);
+            out.put("heapLiveAfterGcBytes", liveAfterGc);
+            out.put("heapAtStartBytes", heapAtStart);
+            out.put("threads", ManagementFactory.getThreadMXBean().getPeakThreadCount());
+            out.put("lost", accepted.get() - finished);
+            out.put("clients", clients);
+            out.put("concurrency", concurrency);
+            out.put("latency", latency);
+        }
+    }
+
+    /** Waits for the on-demand read jobs (-1: answered inline); returns how many did not end. */
+    private long awaitJobs(HeadendNode node, List<Long> ids, Duration max) throws InterruptedException {
+        long until = System.nanoTime() + max.toNanos();
+        List<Long> pending = new ArrayList<>();
+        for (long id : ids) if (id >= 0) pending.add(id);
+        while (!pending.isEmpty() && System.nanoTime() < until) {
+            List<Long> still = new ArrayList<>();
+            for (long id : pending) {
+                String state = node.services().jobs().find(id).state();
+                if (state.equals("QUEUED") || state.equals("RUNNING")) still.add(id);
+            }
+            pending = still;
+            System.err.printf("reads: %d still to finish%n", pending.size());
+            if (!pending.isEmpty()) Thread.sleep(500);
+        }
+        return pending.size();
+    }
+
+    /** Commands that ended FAILED (with a reason): finished, not lost. */
+    private static long countFailed(HeadendNode node, List<java.util.UUID> ids) {
+        long n = 0;
+        for (java.util.UUID id : ids) if (node.services().commands().find(id).orElseThrow().status().equals("FAILED")) n++;
+        return n;
     }
 
     // ------------------------------------------------------------------ database figures
