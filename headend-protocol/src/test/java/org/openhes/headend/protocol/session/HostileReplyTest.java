@@ -43,4 +43,44 @@ class HostileReplyTest {
             s.link.channel().finishAndReleaseAll();
         }
     }
+
+    /**
+     * HLS5-GMAC association with a simulated meter, then a plaintext get-response: Gurux 4.0.47 would
+     * take its value (checked with the guard switched off); the guard refuses it.
+     */
+    @Test
+    void aPlaintextReplyInACipheredAssociationIsRefused() throws Exception {
+        try (var fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(1).port(0).build())) {
+            var meter = fleet.openInMemory(0);
+            var id = fleet.identity(0);
+            var target = new org.openhes.headend.protocol.model.MeterTarget(id.ean(),
+                    org.openhes.headend.protocol.MeterEndpoint.wrapper("127.0.0.1", 4059, 1, 1),
+                    org.openhes.headend.protocol.model.MeterSecurity.hlsGmac(HexFormat.of().parseHex("4F48450000000001"),
+                            id.encryptionKey(), id.authenticationKey()),
+                    org.openhes.headend.protocol.model.MeterProfile.emucs());
+            SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(target);
+            CompletableFuture<Void> open = s.open();
+            for (int i = 0; i < 5 && !open.isDone(); i++) { // AARQ/AARE, then HLS pass 3/4
+                ByteBuf request = s.link.channel().readOutbound();
+                if (request == null) break;
+                byte[] answer = meter.handle(ByteBufUtil.getBytes(request));
+                request.release();
+                s.link.channel().writeInbound(Unpooled.wrappedBuffer(answer));
+            }
+            assertThat(open).as("HLS association").isCompleted();
+
+            var read = s.session.get(3, "1-0:1.8.1.255", 2);
+            ByteBuf request = s.link.channel().readOutbound();
+            request.release();
+            // the invoke-id is inside the ciphered request; C1 is what this client uses
+            byte[] apdu = HexFormat.of().parseHex("C401C100" + "0600000457");
+            s.link.channel().writeInbound(Unpooled.wrappedBuffer(org.openhes.headend.protocol.fuzz.ReplyFuzzTest.frame(apdu)));
+
+            assertThat(read).isCompletedExceptionally();
+            MeterException e = MeterException.find(read.handle((v, t) -> t).join());
+            assertThat(e.kind()).isEqualTo(MeterFailureKind.MALFORMED_RESPONSE);
+            assertThat(e.getMessage()).contains("plaintext reply (tag 0xC4) in a ciphered association");
+            s.link.channel().finishAndReleaseAll();
+        }
+    }
 }

@@ -15,10 +15,14 @@ public final class SessionOnEmbeddedChannel {
     public final MeterSession session;
 
     public SessionOnEmbeddedChannel(boolean ciphered) {
-        byte[] key = HexFormat.of().parseHex("000102030405060708090A0B0C0D0E0F");
-        MeterTarget target = new MeterTarget("541448800000000017", MeterEndpoint.wrapper("127.0.0.1", 4059, ciphered ? 1 : 16, 1),
-                ciphered ? MeterSecurity.hlsGmac(HexFormat.of().parseHex("4F48450000000001"), key, key) : MeterSecurity.none(),
-                MeterProfile.emucs());
+        this(new MeterTarget("541448800000000017", MeterEndpoint.wrapper("127.0.0.1", 4059, ciphered ? 1 : 16, 1),
+                ciphered ? MeterSecurity.hlsGmac(HexFormat.of().parseHex("4F48450000000001"), KEY, KEY) : MeterSecurity.none(),
+                MeterProfile.emucs()));
+    }
+
+    private static final byte[] KEY = HexFormat.of().parseHex("000102030405060708090A0B0C0D0E0F");
+
+    public SessionOnEmbeddedChannel(MeterTarget target) {
         Duration t = Duration.ofSeconds(5);
         session = new MeterSession(target, link.link(), new InMemoryInvocationCounterStore(1), new MeterMetadataCache(),
                 new Timeouts(t, t, t), Clock.systemUTC());
