@@ -10,12 +10,19 @@ public final class ApiProblem extends RuntimeException {
     final int status;
     final String title;
     final String field;
+    /** Seconds a client should wait before trying again (Retry-After), 0 when it does not apply. */
+    final int retryAfterSeconds;
 
     public ApiProblem(int status, String title, String detail, String field) {
+        this(status, title, detail, field, 0);
+    }
+
+    public ApiProblem(int status, String title, String detail, String field, int retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.title = title;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiProblem badRequest(String field, String detail) {

@@ -99,7 +99,10 @@ public final class HttpApi implements AutoCloseable {
             r.get("/api/v1/events", guard(READERS, this::listEvents));
             r.post("/api/v1/tokens", guard(ADMINS, this::createToken));
 
-            r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e.status, e.title, e.getMessage(), e.field));
+            r.exception(ApiProblem.class, (e, ctx) -> {
+                if (e.retryAfterSeconds > 0) ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds));
+                problem(ctx, e.status, e.title, e.getMessage(), e.field);
+            });
             r.exception(CommandStore.IdempotencyConflict.class, (e, ctx) ->
                     problem(ctx, 409, "Idempotency conflict", e.getMessage() + ": send a new key for a new request", "Idempotency-Key"));
             r.exception(Exception.class, (e, ctx) -> {
@@ -440,10 +443,13 @@ public final class HttpApi implements AutoCloseable {
             }
             if (wait.compareTo(Duration.ofMinutes(2)) > 0) throw ApiProblem.badRequest("wait", "wait must be at most 2m");
         }
-        s.throttles().checkQueue();
         String payload = "true".equals(ctx.queryParam("trace")) ? "{\"trace\":true}" : "{}";
-        long jobId = s.jobs().enqueue(new JobQueue.NewJob(JobType.ON_DEMAND_READ, m.id(), payload, s.clock().instant(),
-                s.clock().instant().plus(Duration.ofMinutes(15)), null, null));
+        long jobId;
+        try (var admission = s.throttles().admit()) {
+            jobId = s.jobs().enqueue(new JobQueue.NewJob(JobType.ON_DEMAND_READ, m.id(), payload, s.clock().instant(),
+                    s.clock().instant().plus(Duration.ofMinutes(15)), null, null));
+            admission.queued();
+        }
         s.events().audit(s.clock().instant(), caller, "read.on-demand", m.id(), "job " + jobId);
         s.worker().nudge();
         if (wait.isZero()) {
@@ -547,8 +553,11 @@ public final class HttpApi implements AutoCloseable {
         }
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 200)) throw ApiProblem.badRequest("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
-        s.throttles().checkQueue();
-        CommandStore.Submitted sub = s.commands().submit(new CommandStore.NewCommand(m.id(), type, params.toString(), caller, key, deadline, callback));
+        CommandStore.Submitted sub;
+        try (var admission = s.throttles().admit()) {
+            sub = s.commands().submit(new CommandStore.NewCommand(m.id(), type, params.toString(), caller, key, deadline, callback));
+            if (sub.created()) admission.queued();
+        }
         if (sub.created()) {
             s.events().audit(s.clock().instant(), caller, "command." + type, m.id(), sub.command().id().toString());
             s.worker().nudge();

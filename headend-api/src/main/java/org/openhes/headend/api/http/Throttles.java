@@ -15,8 +15,11 @@ public final class Throttles {
     private final LongSupplier queuedUrgentJobs;
     private final int maxAuthFailuresPerMinute;
     private final Map<String, long[]> failures = new ConcurrentHashMap<>();
-    private volatile long cachedQueued;
-    private volatile long cachedAt;
+    /** Queued urgent jobs as last counted in the database, plus those this node committed since. */
+    private long counted;
+    /** Admitted here, insert not yet committed. */
+    private long inFlight;
+    private long countedAt = System.nanoTime() - Duration.ofSeconds(1).toNanos();
 
     public Throttles(long maxQueued, LongSupplier queuedUrgentJobs, int maxAuthFailuresPerMinute) {
         this.maxQueued = maxQueued;
@@ -24,18 +27,44 @@ public final class Throttles {
         this.maxAuthFailuresPerMinute = maxAuthFailuresPerMinute;
     }
 
-    /** Throws 429 when the queue of urgent work is full (the count is refreshed at most every 500 ms). */
-    void checkQueue() {
+    /**
+     * A place in the queue of urgent work, or 429 when it is full. The queue is counted in the
+     * database at most every 500 ms; in between, what this node admitted is added (while its insert is
+     * in flight, and once committed), so concurrent requests on one node never overshoot the bound.
+     * Others nodes' acceptances show at the next count. Close the admission once the insert is done.
+     */
+    synchronized Admission admit() {
         long now = System.nanoTime();
-        if (now - cachedAt > Duration.ofMillis(500).toNanos()) {
-            cachedQueued = queuedUrgentJobs.getAsLong();
-            cachedAt = now;
+        if (now - countedAt > Duration.ofMillis(500).toNanos()) {
+            countedAt = now;
+            counted = queuedUrgentJobs.getAsLong();
         }
-        if (cachedQueued >= maxQueued) {
-            throw new ApiProblem(429, "Too many requests", cachedQueued + " commands and reads are already queued (limit "
-                    + maxQueued + "); retry later", null);
+        long queued = counted + inFlight;
+        if (queued >= maxQueued) {
+            throw new ApiProblem(429, "Too many requests", queued + " commands and reads are already queued (limit "
+                    + maxQueued + "); retry later", null, 1);
         }
-        cachedQueued++;
+        inFlight++;
+        return new Admission();
+    }
+
+    /** One admitted request; {@link #queued()} once its job is committed, then close. */
+    final class Admission implements AutoCloseable {
+        private boolean queued, closed;
+
+        void queued() {
+            queued = true;
+        }
+
+        @Override
+        public void close() {
+            synchronized (Throttles.this) {
+                if (closed) return;
+                closed = true;
+                inFlight--;
+                if (queued) counted++;
+            }
+        }
     }
 
     /** Throws 429 when {@code address} failed to authenticate too often in the last minute. */
@@ -43,7 +72,7 @@ public final class Throttles {
         long[] f = failures.get(address);
         if (f != null && System.nanoTime() - f[1] < Duration.ofMinutes(1).toNanos() && f[0] >= maxAuthFailuresPerMinute) {
             throw new ApiProblem(429, "Too many failed authentications", "too many requests with a bad token from " + address
-                    + "; wait a minute", null);
+                    + "; wait a minute", null, 60);
         }
     }
 
