@@ -109,7 +109,13 @@ class JobQueueTest {
         assertThat(first).hasSize(1);
         assertThat(queue.claim("b", 10, Duration.ofMinutes(1))).isEmpty();
         queue.finish(first.get(0), "a", JobResult.success(null));
-        assertThat(queue.claim("b", 10, Duration.ofMinutes(1))).hasSize(1);
+        List<ClaimedJob> second = queue.claim("b", 10, Duration.ofMinutes(1));
+        assertThat(second).hasSize(1);
+        // many jobs' states in one query, as the API's inline waiters read them
+        var views = queue.findAll(List.of(first.get(0).id(), second.get(0).id(), -1L));
+        assertThat(views).containsOnlyKeys(first.get(0).id(), second.get(0).id());
+        assertThat(views.get(first.get(0).id()).state()).isEqualTo("SUCCEEDED");
+        assertThat(views.get(second.get(0).id()).state()).isEqualTo("RUNNING");
     }
 
     @Test

@@ -30,9 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.openhes.headend.api.config.Settings;
 import org.openhes.headend.api.node.Services;
 import org.openhes.headend.protocol.session.MeterSession;
@@ -65,14 +62,11 @@ public final class HttpApi implements AutoCloseable {
 
     private final Services s;
     private final Javalin app;
-    private final ScheduledExecutorService waiter = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "api-wait");
-        t.setDaemon(true);
-        return t;
-    });
+    private final JobWaiters waiters;
 
     public HttpApi(Services services) {
         this.s = services;
+        this.waiters = new JobWaiters(services.jobs());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = 64L * 1024 * 1024;
@@ -128,7 +122,7 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        waiter.shutdownNow();
+        waiters.close();
     }
 
     // ------------------------------------------------------------------ plumbing
@@ -456,35 +450,23 @@ public final class HttpApi implements AutoCloseable {
             ctx.status(202).json(Map.of("jobId", jobId, "state", "QUEUED"));
             return;
         }
-        long deadline = System.nanoTime() + wait.toNanos();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        pollJob(ctx, jobId, deadline, done);
-        ctx.future(() -> done);
-    }
-
-    private void pollJob(Context ctx, long jobId, long deadlineNanos, CompletableFuture<Void> done) {
-        waiter.schedule(() -> {
-            try {
-                String state = s.jobs().find(jobId).state();
-                if (state.equals("SUCCEEDED")) {
-                    ctx.contentType("application/json").result(s.jobs().resultOf(jobId));
-                    done.complete(null);
-                } else if (state.equals("DEAD") || System.nanoTime() > deadlineNanos) {
-                    var view = s.jobs().find(jobId);
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("jobId", jobId);
-                    body.put("state", view.state());
-                    body.put("attempts", view.attempts());
-                    body.put("error", view.lastFailure());
-                    ctx.status(202).json(body);
-                    done.complete(null);
-                } else {
-                    pollJob(ctx, jobId, deadlineNanos, done);
-                }
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
+        CompletableFuture<JobQueue.JobView> ended = waiters.await(jobId, wait);
+        if (ended == null) { // too many requests already waiting inline: answer now, the job goes on
+            ctx.status(202).json(Map.of("jobId", jobId, "state", "QUEUED"));
+            return;
+        }
+        ctx.future(() -> ended.thenAccept(view -> {
+            if (view != null && view.state().equals("SUCCEEDED")) {
+                ctx.contentType("application/json").result(s.jobs().resultOf(jobId));
+                return;
             }
-        }, 100, TimeUnit.MILLISECONDS);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("jobId", jobId);
+            body.put("state", view == null ? "QUEUED" : view.state());
+            body.put("attempts", view == null ? 0 : view.attempts());
+            body.put("error", view == null ? null : view.lastFailure());
+            ctx.status(202).json(body);
+        }));
     }
 
     /** The last traced sessions of a meter (ask for one with POST .../reads?trace=true). */

@@ -333,11 +333,7 @@ public final class JobQueue {
                 ps.setInt(3, limit);
                 List<JobView> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new JobView(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
-                                rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs.getTimestamp(8)),
-                                Sql.instant(rs.getTimestamp(9))));
-                    }
+                    while (rs.next()) out.add(view(rs));
                 }
                 return out;
             }
@@ -352,13 +348,36 @@ public final class JobQueue {
                     """)) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return null;
-                    return new JobView(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
-                            rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs.getTimestamp(8)),
-                            Sql.instant(rs.getTimestamp(9)));
+                    return rs.next() ? view(rs) : null;
                 }
             }
         });
+    }
+
+    /** Several jobs in one query (those that exist), for callers waiting on many at once. */
+    public Map<Long, JobView> findAll(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) return Map.of();
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, type, meter_id, state, attempts, last_failure_kind, last_failure, run_at, created_at
+                      FROM jobs WHERE id = ANY (?)
+                    """)) {
+                ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                Map<Long, JobView> out = new java.util.HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JobView v = view(rs);
+                        out.put(v.id(), v);
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static JobView view(ResultSet rs) throws java.sql.SQLException {
+        return new JobView(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs.getTimestamp(8)), Sql.instant(rs.getTimestamp(9)));
     }
 
     /** Commands and on-demand reads waiting to run (for back-pressure). */
