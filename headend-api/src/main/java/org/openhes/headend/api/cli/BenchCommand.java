@@ -424,7 +424,7 @@ final class BenchCommand implements Callable<Integer> {
     private void overload(Map<String, Object> out) throws Exception {
         String token = "bench-overload-admin-token-0123456789";
         try (Rig rig = rig(concurrency, FaultRates.NONE, 0, false, Map.of("api.max.queued", String.valueOf(maxQueued),
-                "admin.token", token))) {
+                "admin.token", token, "push.port", "-1"))) {
             HeadendNode node = rig.node();
             var mem = ManagementFactory.getMemoryMXBean();
             System.gc();
