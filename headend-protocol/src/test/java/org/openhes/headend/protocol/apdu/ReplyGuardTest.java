@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.util.HexFormat;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class ReplyGuardTest {
@@ -34,25 +31,11 @@ class ReplyGuardTest {
 
     /** glo-get-response (0xCC) with authenticated encryption, suite 0, as a meter builds it. */
     static byte[] glo(byte[] plain, byte[] ek, int counter) throws Exception {
-        byte[] iv = new byte[12];
-        System.arraycopy(METER_TITLE, 0, iv, 0, 8);
-        iv[8] = (byte) (counter >> 24);
-        iv[9] = (byte) (counter >> 16);
-        iv[10] = (byte) (counter >> 8);
-        iv[11] = (byte) counter;
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(ek, "AES"), new GCMParameterSpec(96, iv));
-        byte[] aad = new byte[17];
-        aad[0] = 0x30;
-        System.arraycopy(AK, 0, aad, 1, 16);
-        c.updateAAD(aad);
-        byte[] ct = c.doFinal(plain);
+        byte[] content = TestCiphering.cipheredContent(METER_TITLE, ek, AK, counter, plain);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0xCC);
-        out.write(5 + ct.length);
-        out.write(0x30);
-        out.write(iv, 8, 4);
-        out.write(ct);
+        out.write(content.length);
+        out.write(content);
         return out.toByteArray();
     }
 

@@ -82,9 +82,8 @@ public class ReplyFuzzTest {
      */
     @FuzzTest(maxDuration = "20s")
     void readReply(byte[] reply) throws Exception {
-        try (var fleet = org.openhes.headend.simulator.SimulatedFleet.start(
-                org.openhes.headend.simulator.SimulatorConfig.builder().meters(1).port(0).build())) {
-            var meter = fleet.openInMemory(0);
+        {
+            var meter = fleet().openInMemory(0);
             SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(false);
             CompletableFuture<Void> open = s.open();
             io.netty.buffer.ByteBuf aarq = s.link.channel().readOutbound();
@@ -149,6 +148,23 @@ public class ReplyFuzzTest {
                 }
             }
         }
+    }
+
+    private static org.openhes.headend.simulator.SimulatedFleet fleet;
+
+    /** One simulated meter for every input (its server objects are built per connection). */
+    private static synchronized org.openhes.headend.simulator.SimulatedFleet fleet() throws Exception {
+        if (fleet == null) {
+            fleet = org.openhes.headend.simulator.SimulatedFleet.start(
+                    org.openhes.headend.simulator.SimulatorConfig.builder().meters(1).port(0).build());
+        }
+        return fleet;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static synchronized void closeFleet() {
+        if (fleet != null) fleet.close();
+        fleet = null;
     }
 
     /** Wraps arbitrary bytes as one wrapper frame so that they reach the session layer. */

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.HexFormat;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.protocol.apdu.MalformedApdu;
 
@@ -23,24 +20,14 @@ class CipheredPushGuardTest {
 
     static byte[] push(String notificationHex, int counter) throws Exception {
         byte[] title = HexFormat.of().parseHex(TITLE);
-        byte[] iv = new byte[12];
-        System.arraycopy(title, 0, iv, 0, 8);
-        iv[11] = (byte) counter;
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(EK, "AES"), new GCMParameterSpec(96, iv));
-        byte[] aad = new byte[17];
-        aad[0] = 0x30;
-        System.arraycopy(AK, 0, aad, 1, 16);
-        c.updateAAD(aad);
-        byte[] ct = c.doFinal(HexFormat.of().parseHex(notificationHex));
+        byte[] content = org.openhes.headend.protocol.apdu.TestCiphering.cipheredContent(title, EK, AK, counter,
+                HexFormat.of().parseHex(notificationHex));
         ByteArrayOutputStream apdu = new ByteArrayOutputStream();
         apdu.write(0xDB);
         apdu.write(8);
         apdu.write(title);
-        apdu.write(5 + ct.length);
-        apdu.write(0x30);
-        apdu.write(iv, 8, 4);
-        apdu.write(ct);
+        apdu.write(content.length);
+        apdu.write(content);
         return org.openhes.headend.protocol.fuzz.ReplyFuzzTest.frame(apdu.toByteArray());
     }
 
