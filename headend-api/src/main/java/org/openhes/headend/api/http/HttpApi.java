@@ -70,6 +70,8 @@ public final class HttpApi implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = 64L * 1024 * 1024;
+            config.requestLogger.http((ctx, ms) -> s.metrics().httpRequest(routeOf(ctx), ctx.method().name(), ctx.statusCode(),
+                    Duration.ofNanos((long) (ms * 1_000_000))));
             var r = config.routes;
             r.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             r.get("/health/ready", this::ready);
@@ -126,6 +128,16 @@ public final class HttpApi implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ plumbing
+
+    /** The matched route's template ({id} stays a placeholder), or "unmatched". */
+    private static String routeOf(Context ctx) {
+        try {
+            var endpoint = ctx.endpoint();
+            return endpoint == null ? "unmatched" : endpoint.path;
+        } catch (RuntimeException noRoute) {
+            return "unmatched";
+        }
+    }
 
     @FunctionalInterface
     interface Route {

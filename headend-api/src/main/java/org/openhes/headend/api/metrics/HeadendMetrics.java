@@ -143,6 +143,20 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     }
 
     /** A meter clock was found off by more than the allowed drift. */
+    /**
+     * One API request, by route template (never a meter id), method and status code: operations see
+     * 429s (back-pressure) and 5xx (database away) as rates.
+     */
+    public void httpRequest(String route, String method, int status, Duration took) {
+        Timer.builder("headend.http.request.duration").description("API requests by route, method and status")
+                .tags("route", route, "method", method, "status", String.valueOf(status))
+                .serviceLevelObjectives(HTTP_BUCKETS).register(registry).record(took);
+    }
+
+    private static final Duration[] HTTP_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120)};
+
     public void clockDrift() {
         Counter.builder("headend.clock.drift.detected").description("Meter clocks found off during daily reads").register(registry).increment();
     }

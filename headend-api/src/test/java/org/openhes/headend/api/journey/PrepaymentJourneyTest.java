@@ -227,6 +227,8 @@ class PrepaymentJourneyTest {
         String metrics = send("GET", "/metrics", null, null, null, null).body();
         assertThat(metrics).contains("headend_sessions_total{").contains("headend_commands_total{").contains("headend_pool_sessions_max").contains("headend_push_events_total")
                 .doesNotContain(fleet.identity(0).ean());
+        // API requests by route template (the meter id stays a placeholder) and status
+        assertThat(metrics).containsPattern("headend_http_request_duration_seconds_count\\{[^}]*route=\"/api/v1/meters/\\{id\\}/commands\"[^}]*status=\"202\"");
     }
 
     @Test
