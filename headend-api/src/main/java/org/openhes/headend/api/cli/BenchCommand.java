@@ -230,6 +230,7 @@ final class BenchCommand implements Callable<Integer> {
             out.put("p50Ms", round(pct[0]));
             out.put("p99Ms", round(pct[1]));
             out.put("cpuMicrosPerSession", round(cpuUs));
+            out.put("requestsPerSession", round(rig.node().services().metrics().requestFrames("daily-read") / meters));
             out.put("readsStored", countRows(rig.node(), "SELECT count(*) FROM daily_reads"));
             out.put("lost", lost(rig.node()));
             out.put("meters", meters);

@@ -142,8 +142,8 @@ public final class MeterJobs implements JobHandler {
         return missingDays
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
-                    return client.withSession(target, "daily-read", s -> s.readDailyIndexes(from, date, zone)
-                            .thenCompose(rows -> s.readGasIndexAndClock().handle((gc, e) -> new DailyResult(rows, e == null ? gc : null))));
+                    return client.withSession(target, "daily-read", s -> s.readDaily(from, date, zone)
+                            .thenApply(d -> new DailyResult(d.rows(), d.gasAndClock())));
                 })
                 .thenCompose(result -> {
                     List<IndexRead> out = new ArrayList<>();

@@ -99,6 +99,12 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
                 .register(registry).increment(frames);
     }
 
+    /** Request frames sent so far by sessions of {@code operation}. */
+    public double requestFrames(String operation) {
+        Counter c = registry.find("headend.dlms.requests").tag("operation", operation).counter();
+        return c == null ? 0 : c.count();
+    }
+
     @Override
     public void counterResynchronised() {
         Counter.builder("headend.invocation.counter.resyncs").register(registry).increment();
