@@ -379,7 +379,7 @@ public final class MeterSession {
             }
             Instant at = clock.instant();
             int k = metadataFrom;
-            if (gasScaler) storeScalers(List.of(gas), List.of(values.get(k++)));
+            if (gasScaler) storeScalers(List.of(gas), java.util.Collections.singletonList(values.get(k++)));
             List<MeterMetadataCache.Column> cols = cachedColumns;
             if (cols == null) cols = storeColumns(pg, profileObis, step, values.get(k++));
             else addCaptureObjects(pg, cols);
