@@ -44,7 +44,8 @@ public final class SimulatedFleet implements AutoCloseable {
         this.model = new ConsumptionModel(config.zone());
         this.states = new AtomicReferenceArray<>(config.meters());
         this.ports = config.singleAddress() ? new int[config.meters()] : null;
-        this.group = new MultiThreadIoEventLoopGroup(config.workerThreads(), NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(config.workerThreads() > 0 ? config.workerThreads()
+                : Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
     }
 
     /** Binds the listeners and returns the running fleet. */

@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param clock                the meters' time
  * @param zone                 the meters' local time zone (midnight captures)
  * @param pushTarget           where meters push alarms, or null
- * @param workerThreads        Netty event-loop threads (0 = Netty's default)
+ * @param workerThreads        Netty event-loop threads (0 = one per core)
  * @param bindHost             single-address mode: the address the meters listen on (127.0.0.1)
  * @param advertiseHost        the host written into the exported registry (null: the bound address)
  * @param allowRemote          accept head-ends that are not on this machine (containers); off by default

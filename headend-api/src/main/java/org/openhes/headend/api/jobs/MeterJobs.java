@@ -97,9 +97,16 @@ public final class MeterJobs implements JobHandler {
 
     private LocalDate dateOf(ClaimedJob j) {
         try {
-            JsonNode p = JSON.readTree(j.payload());
-            return p.hasNonNull("date") ? LocalDate.parse(p.get("date").asText()) : clock.instant().atZone(zone).toLocalDate();
+            return dateOf(JSON.readTree(j.payload()));
         } catch (Exception e) {
+            return clock.instant().atZone(zone).toLocalDate();
+        }
+    }
+
+    private LocalDate dateOf(JsonNode payload) {
+        try {
+            return payload.hasNonNull("date") ? LocalDate.parse(payload.get("date").asText()) : clock.instant().atZone(zone).toLocalDate();
+        } catch (RuntimeException e) {
             return clock.instant().atZone(zone).toLocalDate();
         }
     }
@@ -127,7 +134,7 @@ public final class MeterJobs implements JobHandler {
 
     private CompletableFuture<JobResult> run(ClaimedJob job, JsonNode payload, MeterTarget target, List<LocalDate> prepared) {
         return switch (job.type()) {
-            case DAILY_READ -> dailyRead(target, dateOf(job), prepared);
+            case DAILY_READ -> dailyRead(target, dateOf(payload), prepared);
             case ON_DEMAND_READ -> onDemandRead(target, payload.path("trace").asBoolean(false));
             case COMMAND -> command(target, payload);
             case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.setClock(clock.instant()))
@@ -142,8 +149,8 @@ public final class MeterJobs implements JobHandler {
         return missingDays
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
-                    return client.withSession(target, "daily-read", s -> s.readDailyIndexes(from, date, zone)
-                            .thenCompose(rows -> s.readGasIndexAndClock().handle((gc, e) -> new DailyResult(rows, e == null ? gc : null))));
+                    return client.withSession(target, "daily-read", s -> s.readDaily(from, date, zone)
+                            .thenApply(d -> new DailyResult(d.rows(), d.gasAndClock())));
                 })
                 .thenCompose(result -> {
                     List<IndexRead> out = new ArrayList<>();

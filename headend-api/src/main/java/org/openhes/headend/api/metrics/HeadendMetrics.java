@@ -81,22 +81,41 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         sessionsOpen.incrementAndGet();
     }
 
+    /**
+     * Meters recorded on every session, looked up once per tag set: building and registering them on
+     * each call (a Meter.Id, sorted tags and a registry look-up) was a visible share of a session's CPU.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> sessionTimers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> sessionCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> failureCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void sessionEnded(String operation, MeterFailureKind failure, Duration duration) {
         sessionsOpen.decrementAndGet();
         String outcome = failure == null ? "success" : "failure";
-        Timer.builder("headend.session.duration").tags("operation", operation, "outcome", outcome)
-                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry).record(duration);
-        Counter.builder("headend.sessions").tags("operation", operation, "outcome", outcome).register(registry).increment();
+        String key = operation + '|' + outcome;
+        sessionTimers.computeIfAbsent(key, k -> Timer.builder("headend.session.duration").tags("operation", operation, "outcome", outcome)
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry)).record(duration);
+        sessionCounters.computeIfAbsent(key, k -> Counter.builder("headend.sessions").tags("operation", operation, "outcome", outcome)
+                .register(registry)).increment();
         if (failure != null) {
-            Counter.builder("headend.dlms.failures").tag("kind", failure.name().toLowerCase(Locale.ROOT)).register(registry).increment();
+            String kind = failure.name().toLowerCase(Locale.ROOT);
+            failureCounters.computeIfAbsent(kind, k -> Counter.builder("headend.dlms.failures").tag("kind", kind).register(registry))
+                    .increment();
         }
     }
 
     @Override
     public void requestsSent(String operation, int frames) {
-        Counter.builder("headend.dlms.requests").tag("operation", operation).description("DLMS request frames sent to meters")
-                .register(registry).increment(frames);
+        requestCounters.computeIfAbsent(operation, k -> Counter.builder("headend.dlms.requests").tag("operation", operation)
+                .description("DLMS request frames sent to meters").register(registry)).increment(frames);
+    }
+
+    /** Request frames sent so far by sessions of {@code operation}. */
+    public double requestFrames(String operation) {
+        Counter c = registry.find("headend.dlms.requests").tag("operation", operation).counter();
+        return c == null ? 0 : c.count();
     }
 
     @Override

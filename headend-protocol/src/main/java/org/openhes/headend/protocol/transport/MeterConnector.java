@@ -33,8 +33,13 @@ public final class MeterConnector implements AutoCloseable {
     private final int maxFrame;
     private final InstantSource clock;
 
+    /**
+     * @param ioThreads event-loop threads; 0 means one per core (Netty's own default, two per core,
+     *                  only adds context switches: the loops never block)
+     */
     public MeterConnector(int ioThreads, int maxFrame, InstantSource clock) {
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors(),
+                NioIoHandler.newFactory());
         this.ownsGroup = true;
         this.maxFrame = maxFrame;
         this.clock = clock;

@@ -17,6 +17,7 @@ import org.openhes.headend.protocol.model.CommandOutcome;
 import org.openhes.headend.protocol.model.CommandResult;
 import org.openhes.headend.protocol.model.IndexReading;
 import org.openhes.headend.protocol.model.Register;
+import org.openhes.headend.protocol.transport.WireTrace;
 import org.openhes.headend.simulator.MeterState;
 import org.openhes.headend.simulator.SimTransport;
 import org.openhes.headend.simulator.SimulatedFleet;
@@ -95,6 +96,43 @@ class MeterSessionTcpTest {
             for (int k = 0; k < 4; k++) {
                 assertThat(row.registers().get(k).value()).isEqualByComparingTo(BigDecimal.valueOf(expected[k]));
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
+    void readsTheDailyProfileGasAndClockInFewerRequests(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        LocalDate to = LocalDate.of(2026, 11, 20), from = to.minusDays(2);
+        int meter = transport == SimTransport.WRAPPER ? 14 : 15;
+        // first session: nothing cached yet, the metadata comes with the gas index and the clock
+        var first = await(f.client.withSession(f.hls(meter), "daily", new MeterClient.Options(true, false),
+                s -> s.readDaily(from, to, SimulatorFixture.BRUSSELS)));
+        // second session: everything cached
+        var second = await(f.client.withSession(f.hls(meter), "daily", new MeterClient.Options(true, false),
+                s -> s.readDaily(from, to, SimulatorFixture.BRUSSELS)));
+        for (var outcome : List.of(first, second)) {
+            MeterSession.DailyRead d = outcome.value();
+            assertThat(d.rows()).hasSize(3);
+            for (int k = 0; k < 3; k++) {
+                var midnight = from.plusDays(k).atStartOfDay(SimulatorFixture.BRUSSELS).toInstant();
+                assertThat(d.rows().get(k).capturedAt()).isEqualTo(midnight);
+                long[] expected = f.fleet.indexesAt(meter, midnight);
+                for (int r = 0; r < 4; r++) {
+                    assertThat(d.rows().get(k).registers().get(r).value()).isEqualByComparingTo(BigDecimal.valueOf(expected[r]));
+                    assertThat(d.rows().get(k).registers().get(r).unit()).isEqualTo("Wh");
+                }
+            }
+            assertThat(d.gasAndClock()).isNotNull();
+            assertThat(d.gasAndClock().gas().value())
+                    .isEqualByComparingTo(BigDecimal.valueOf(f.fleet.gasLitresAt(meter, SimulatorFixture.NOW)).movePointLeft(3));
+            assertThat(d.gasAndClock().meterClock()).isEqualTo(SimulatorFixture.NOW);
+        }
+        // the daily read's GETs: one GET-with-list, then the rows by range, whether cached or not (on HDLC
+        // a reply longer than one frame adds receive-ready frames to the same step)
+        for (var outcome : List.of(first, second)) {
+            assertThat(outcome.trace().stream().filter(e -> e.direction().equals("TX") && e.step().startsWith("GET"))
+                    .map(WireTrace.Entry::step).distinct()).hasSize(2);
         }
     }
 
