@@ -572,9 +572,10 @@ final class BenchCommand implements Callable<Integer> {
         List<Long> pending = new ArrayList<>();
         for (long id : ids) if (id >= 0) pending.add(id);
         while (!pending.isEmpty() && System.nanoTime() < until) {
+            var views = node.services().jobs().findAll(pending);
             List<Long> still = new ArrayList<>();
             for (long id : pending) {
-                String state = node.services().jobs().find(id).state();
+                String state = views.get(id).state();
                 if (state.equals("QUEUED") || state.equals("RUNNING")) still.add(id);
             }
             pending = still;

@@ -1,5 +1,6 @@
 package org.openhes.headend.api.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
@@ -98,17 +99,19 @@ public final class MeterJobs implements JobHandler {
     private LocalDate dateOf(ClaimedJob j) {
         try {
             return dateOf(JSON.readTree(j.payload()));
-        } catch (Exception e) {
+        } catch (JsonProcessingException | IllegalArgumentException unreadable) {
             return clock.instant().atZone(zone).toLocalDate();
         }
     }
 
+    /** The payload's "date", or today when it has none or an unreadable one. */
     private LocalDate dateOf(JsonNode payload) {
         try {
-            return payload.hasNonNull("date") ? LocalDate.parse(payload.get("date").asText()) : clock.instant().atZone(zone).toLocalDate();
-        } catch (RuntimeException e) {
-            return clock.instant().atZone(zone).toLocalDate();
+            if (payload.hasNonNull("date")) return LocalDate.parse(payload.get("date").asText());
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            // today, as below
         }
+        return clock.instant().atZone(zone).toLocalDate();
     }
 
     @Override

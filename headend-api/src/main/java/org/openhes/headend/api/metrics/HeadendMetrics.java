@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,10 +86,10 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
      * Meters recorded on every session, looked up once per tag set: building and registering them on
      * each call (a Meter.Id, sorted tags and a registry look-up) was a visible share of a session's CPU.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, Timer> sessionTimers = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<String, Counter> sessionCounters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<String, Counter> failureCounters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentHashMap<String, Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Timer> sessionTimers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> sessionCounters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> failureCounters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
     @Override
     public void sessionEnded(String operation, MeterFailureKind failure, Duration duration) {
@@ -161,21 +162,24 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         return new double[] {p50, p99, snap.count(), snap.mean(java.util.concurrent.TimeUnit.MILLISECONDS)};
     }
 
-    /** A meter clock was found off by more than the allowed drift. */
     /**
      * One API request, by route template (never a meter id), method and status code: operations see
-     * 429s (back-pressure) and 5xx (database away) as rates.
+     * 429s (back-pressure) and 5xx (database away) as rates. Timers are looked up once per tag set,
+     * as the session meters are.
      */
     public void httpRequest(String route, String method, int status, Duration took) {
-        Timer.builder("headend.http.request.duration").description("API requests by route, method and status")
+        httpTimers.computeIfAbsent(route + '|' + method + '|' + status, k -> Timer.builder("headend.http.request.duration")
+                .description("API requests by route, method and status")
                 .tags("route", route, "method", method, "status", String.valueOf(status))
-                .serviceLevelObjectives(HTTP_BUCKETS).register(registry).record(took);
+                .serviceLevelObjectives(HTTP_BUCKETS).register(registry)).record(took);
     }
 
+    private final ConcurrentHashMap<String, Timer> httpTimers = new ConcurrentHashMap<>();
     private static final Duration[] HTTP_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(120)};
 
+    /** A meter clock was found off by more than the allowed drift. */
     public void clockDrift() {
         Counter.builder("headend.clock.drift.detected").description("Meter clocks found off during daily reads").register(registry).increment();
     }

@@ -42,6 +42,7 @@ public final class ReplyGuard {
     private final ByteArrayOutputStream segments = new ByteArrayOutputStream();
     private final ByteArrayOutputStream blocks = new ByteArrayOutputStream();
     private Cipher gcm;
+    private SecretKeySpec encryptionKey;
 
     /** The association's keys and the meter's system title (known once the AARE has arrived). */
     public record Keys(byte[] encryptionKey, byte[] authenticationKey, Supplier<byte[]> meterSystemTitle) {
@@ -248,8 +249,11 @@ public final class ReplyGuard {
         aad[0] = (byte) sc;
         System.arraycopy(keys.authenticationKey(), 0, aad, 1, keys.authenticationKey().length);
         try {
-            if (gcm == null) gcm = Cipher.getInstance("AES/GCM/NoPadding");
-            gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keys.encryptionKey(), "AES"), new GCMParameterSpec(TAG_BYTES * 8, iv));
+            if (gcm == null) {
+                gcm = Cipher.getInstance("AES/GCM/NoPadding");
+                encryptionKey = new SecretKeySpec(keys.encryptionKey(), "AES");
+            }
+            gcm.init(Cipher.DECRYPT_MODE, encryptionKey, new GCMParameterSpec(TAG_BYTES * 8, iv));
             gcm.updateAAD(aad);
             return gcm.doFinal(a, p + 5, (int) n - 5);
         } catch (GeneralSecurityException e) {

@@ -23,11 +23,7 @@ class HostileReplyTest {
         try (var fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(1).port(0).build())) {
             var meter = fleet.openInMemory(0);
             SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(false);
-            CompletableFuture<Void> open = s.open();
-            ByteBuf aarq = s.link.channel().readOutbound();
-            s.link.channel().writeInbound(Unpooled.wrappedBuffer(meter.handle(ByteBufUtil.getBytes(aarq))));
-            aarq.release();
-            assertThat(open).isCompleted();
+            associate(s, meter);
 
             var read = s.session.get(3, "1-0:1.8.1.255", 2);
             ByteBuf request = s.link.channel().readOutbound();
@@ -36,10 +32,7 @@ class HostileReplyTest {
             byte[] apdu = HexFormat.of().parseHex("C401" + String.format("%02X", invokeId) + "00" + "1302000C" + "00".repeat(12));
             s.link.channel().writeInbound(Unpooled.wrappedBuffer(org.openhes.headend.protocol.fuzz.ReplyFuzzTest.frame(apdu)));
 
-            assertThat(read).isCompletedExceptionally();
-            MeterException e = MeterException.find(read.handle((v, t) -> t).join());
-            assertThat(e.kind()).isEqualTo(MeterFailureKind.MALFORMED_RESPONSE);
-            assertThat(e.getMessage()).contains("compact array whose rows are zero bytes wide");
+            assertMalformed(read, "compact array whose rows are zero bytes wide");
             s.link.channel().finishAndReleaseAll();
         }
     }
@@ -59,15 +52,7 @@ class HostileReplyTest {
                             id.encryptionKey(), id.authenticationKey()),
                     org.openhes.headend.protocol.model.MeterProfile.emucs());
             SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(target);
-            CompletableFuture<Void> open = s.open();
-            for (int i = 0; i < 5 && !open.isDone(); i++) { // AARQ/AARE, then HLS pass 3/4
-                ByteBuf request = s.link.channel().readOutbound();
-                if (request == null) break;
-                byte[] answer = meter.handle(ByteBufUtil.getBytes(request));
-                request.release();
-                s.link.channel().writeInbound(Unpooled.wrappedBuffer(answer));
-            }
-            assertThat(open).as("HLS association").isCompleted();
+            associate(s, meter);
 
             var read = s.session.get(3, "1-0:1.8.1.255", 2);
             ByteBuf request = s.link.channel().readOutbound();
@@ -76,11 +61,28 @@ class HostileReplyTest {
             byte[] apdu = HexFormat.of().parseHex("C401C100" + "0600000457");
             s.link.channel().writeInbound(Unpooled.wrappedBuffer(org.openhes.headend.protocol.fuzz.ReplyFuzzTest.frame(apdu)));
 
-            assertThat(read).isCompletedExceptionally();
-            MeterException e = MeterException.find(read.handle((v, t) -> t).join());
-            assertThat(e.kind()).isEqualTo(MeterFailureKind.MALFORMED_RESPONSE);
-            assertThat(e.getMessage()).contains("plaintext reply (tag 0xC4) in a ciphered association");
+            assertMalformed(read, "plaintext reply (tag 0xC4) in a ciphered association");
             s.link.channel().finishAndReleaseAll();
         }
+    }
+
+    /** Plays the in-memory meter's side of the association (AARQ/AARE, then HLS pass 3/4 when ciphered). */
+    private static void associate(SessionOnEmbeddedChannel s, SimulatedFleet.InMemoryMeter meter) {
+        CompletableFuture<Void> open = s.open();
+        for (int i = 0; i < 5 && !open.isDone(); i++) {
+            ByteBuf request = s.link.channel().readOutbound();
+            if (request == null) break;
+            byte[] answer = meter.handle(ByteBufUtil.getBytes(request));
+            request.release();
+            s.link.channel().writeInbound(Unpooled.wrappedBuffer(answer));
+        }
+        assertThat(open).as("association").isCompleted();
+    }
+
+    private static void assertMalformed(CompletableFuture<?> read, String why) {
+        assertThat(read).isCompletedExceptionally();
+        MeterException e = MeterException.find(read.handle((v, t) -> t).join());
+        assertThat(e.kind()).isEqualTo(MeterFailureKind.MALFORMED_RESPONSE);
+        assertThat(e.getMessage()).contains(why);
     }
 }
