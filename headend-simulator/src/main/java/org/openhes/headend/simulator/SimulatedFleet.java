@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -34,23 +36,34 @@ public final class SimulatedFleet implements AutoCloseable {
     private final AtomicReferenceArray<MeterState> states;
     private final AtomicLong connections = new AtomicLong();
     private final EventLoopGroup group;
+    private final Class<? extends ServerSocketChannel> serverChannel;
     private final List<Channel> listeners = new ArrayList<>();
     private final int[] ports;
     private int sharedPort;
 
-    private SimulatedFleet(SimulatorConfig config) {
+    private SimulatedFleet(SimulatorConfig config, IoHandlerFactory ioHandlers, Class<? extends ServerSocketChannel> serverChannel) {
         this.config = config;
         this.identities = new FleetIdentities(config.seed(), config.singleAddress(), config.port());
         this.model = new ConsumptionModel(config.zone());
         this.states = new AtomicReferenceArray<>(config.meters());
         this.ports = config.singleAddress() ? new int[config.meters()] : null;
+        this.serverChannel = serverChannel;
         this.group = new MultiThreadIoEventLoopGroup(config.workerThreads() > 0 ? config.workerThreads()
-                : Runtime.getRuntime().availableProcessors(), NioIoHandler.newFactory());
+                : Runtime.getRuntime().availableProcessors(), ioHandlers);
     }
 
-    /** Binds the listeners and returns the running fleet. */
+    /** Binds the listeners on the JDK's NIO transport and returns the running fleet. */
     public static SimulatedFleet start(SimulatorConfig config) throws InterruptedException {
-        SimulatedFleet fleet = new SimulatedFleet(config);
+        return start(config, NioIoHandler.newFactory(), NioServerSocketChannel.class);
+    }
+
+    /**
+     * Binds the listeners on the given Netty transport (the head-end's own, in benchmarks, so that both
+     * ends pay the same per-connection costs) and returns the running fleet.
+     */
+    public static SimulatedFleet start(SimulatorConfig config, IoHandlerFactory ioHandlers,
+                                       Class<? extends ServerSocketChannel> serverChannel) throws InterruptedException {
+        SimulatedFleet fleet = new SimulatedFleet(config, ioHandlers, serverChannel);
         try {
             fleet.bind();
         } catch (RuntimeException | InterruptedException e) {
@@ -63,7 +76,7 @@ public final class SimulatedFleet implements AutoCloseable {
     private void bind() throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

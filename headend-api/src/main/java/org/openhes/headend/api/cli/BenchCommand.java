@@ -2,6 +2,7 @@ package org.openhes.headend.api.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
@@ -34,6 +35,7 @@ import org.openhes.headend.protocol.model.MeterProfile;
 import org.openhes.headend.protocol.model.MeterSecurity;
 import org.openhes.headend.protocol.model.MeterTarget;
 import org.openhes.headend.protocol.session.CodecLoop;
+import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.jobs.ClaimedJob;
 import org.openhes.headend.scheduler.jobs.JobQueue;
@@ -52,9 +54,9 @@ import picocli.CommandLine.Option;
  * and ends with one JSON line of figures (also written under bench-results/). Figures, not verdicts:
  * nothing here asserts a time.
  */
-@Command(name = "bench", description = "Benchmarks: codec, daily-read, latency, commands-under-load, burst, chaos, overload, scheduler.")
+@Command(name = "bench", description = "Benchmarks: codec, transport, daily-read, latency, commands-under-load, burst, chaos, overload, scheduler.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--scenario", required = true, description = "codec | daily-read | latency | commands-under-load | burst | chaos | overload | scheduler")
+    @Option(names = "--scenario", required = true, description = "codec | transport | daily-read | latency | commands-under-load | burst | chaos | overload | scheduler")
     String scenario;
     @Option(names = "--meters", defaultValue = "2000", description = "Fleet size (default: ${DEFAULT-VALUE}).")
     int meters;
@@ -87,6 +89,7 @@ final class BenchCommand implements Callable<Integer> {
         out.put("scenario", scenario);
         switch (scenario) {
             case "codec" -> out.putAll(codec(Duration.ofSeconds(duration)));
+            case "transport" -> transport(out);
             case "daily-read" -> dailyRead(out);
             case "latency" -> latency(out);
             case "commands-under-load" -> commandsUnderLoad(out);
@@ -160,6 +163,34 @@ final class BenchCommand implements Callable<Integer> {
         return done.get();
     }
 
+    // ------------------------------------------------------------------ the transport floor
+
+    /**
+     * The daily read's connections and exchanges without DLMS or database ({@link TransportFloor}),
+     * beside the codec ceiling: {@code boundRatio} is the ratio a daily read would reach if it cost
+     * only the codec's work plus the transport's (both CPU-bound on the same cores: their costs add).
+     */
+    private void transport(Map<String, Object> out) throws Exception {
+        Map<String, Object> ceiling = codec(Duration.ofSeconds(10));
+        out.putAll(transportFloor(((Number) ceiling.get("sessionsPerSecond")).doubleValue()));
+        out.put("ratio", round3((Double) out.get("sessionsPerSecond") / ((Number) ceiling.get("sessionsPerSecond")).doubleValue()));
+        out.put("codecSessionsPerSecond", ceiling.get("sessionsPerSecond"));
+        out.put("concurrency", concurrency);
+    }
+
+    private Map<String, Object> transportFloor(double codecRate) throws Exception {
+        NettyIo io = SimulateCommand.nettyIo();
+        TransportFloor.Figures f = TransportFloor.measure(io, concurrency, Duration.ofSeconds(3), Duration.ofSeconds(Math.min(duration, 10)));
+        System.err.printf("transport (%s): %d sessions, %.0f sessions/s, %.0f µs CPU per session%n", io.name(), f.sessions(),
+                f.sessionsPerSecond(), f.cpuMicrosPerSession());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sessionsPerSecond", round(f.sessionsPerSecond()));
+        m.put("cpuMicrosPerSession", round(f.cpuMicrosPerSession()));
+        m.put("transport", io.name());
+        m.put("boundRatio", round3(f.sessionsPerSecond() / (codecRate + f.sessionsPerSecond())));
+        return m;
+    }
+
     // ------------------------------------------------------------------ the service against the fleet
 
     private record Rig(SimulatedFleet fleet, Process simulator, HeadendNode node, Path data) implements AutoCloseable {
@@ -197,8 +228,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             csv = Files.readString(export);
         } else {
+            NettyIo io = SimulateCommand.nettyIo();
             fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(meters).port(0).latency(lat, jit).faults(faults)
-                    .wrongKeyMeters(wrongKeys).build());
+                    .wrongKeyMeters(wrongKeys).build(), io.handlers(), io.serverChannel());
             StringWriter w = new StringWriter();
             fleet.exportCsv(w);
             csv = w.toString();
@@ -232,20 +264,26 @@ final class BenchCommand implements Callable<Integer> {
 
     private void dailyRead(Map<String, Object> out) throws Exception {
         Map<String, Object> ceiling = codec(Duration.ofSeconds(10));
+        Map<String, Object> floor = transportFloor(((Number) ceiling.get("sessionsPerSecond")).doubleValue());
         try (Rig rig = rig(concurrency, FaultRates.NONE, 0, false, Map.of(), meters + warmup)) {
             if (warmup > 0) warmUp(rig);
             double requests0 = rig.node().services().metrics().requestFrames("daily-read");
             long cpu0 = os.getProcessCpuTime();
+            long dbCpu0 = embeddedDatabaseCpuNanos(rig.data());
             double secs = runReadRun(rig.node(), "daily-read");
             double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3 / meters;
+            double dbCpuUs = (embeddedDatabaseCpuNanos(rig.data()) - dbCpu0) / 1e3 / meters;
             double rate = meters / secs;
             double[] pct = rig.node().services().metrics().sessionPercentilesMs("daily-read");
             out.put("sessionsPerSecond", round(rate));
             out.put("ratio", round3(rate / ((Number) ceiling.get("sessionsPerSecond")).doubleValue()));
             out.put("codecSessionsPerSecond", ceiling.get("sessionsPerSecond"));
+            out.put("transportSessionsPerSecond", floor.get("sessionsPerSecond"));
+            out.put("boundRatio", floor.get("boundRatio"));
             out.put("p50Ms", round(pct[0]));
             out.put("p99Ms", round(pct[1]));
             out.put("cpuMicrosPerSession", round(cpuUs));
+            if (dbCpuUs > 0) out.put("dbCpuMicrosPerSession", round(dbCpuUs));
             out.put("requestsPerSession", round((rig.node().services().metrics().requestFrames("daily-read") - requests0) / meters));
             out.put("readsStored", countRows(rig.node(), "SELECT count(*) FROM daily_reads r JOIN meters m ON m.id = r.meter_id "
                     + "WHERE m.status = 'active'"));
@@ -265,12 +303,12 @@ final class BenchCommand implements Callable<Integer> {
         HeadendNode node = rig.node();
         LocalDate day = LocalDate.now(ZONE).minusDays(1);
         Instant now = Instant.now();
+        long t0 = System.nanoTime(); // the worker starts on the first jobs while the others are being enqueued
         for (int i = meters; i < meters + warmup; i++) {
             node.services().jobs().enqueue(new JobQueue.NewJob(org.openhes.headend.scheduler.jobs.JobType.DAILY_READ,
                     rig.fleet().identity(i).ean(), "{\"date\":\"" + day + "\"}", now, now.plus(Duration.ofHours(1)), null, null));
         }
         node.services().worker().nudge();
-        long t0 = System.nanoTime();
         while (countRows(node, "SELECT count(*) FROM jobs WHERE state IN ('QUEUED', 'RUNNING')") > 0) Thread.sleep(500);
         System.err.printf("warm-up: %d meters read in %.1f s (not measured)%n", warmup, (System.nanoTime() - t0) / 1e9);
         countRows(node, "WITH s AS (UPDATE meters SET status = 'suspended' WHERE id IN (SELECT meter_id FROM jobs) RETURNING 1) "
@@ -668,6 +706,31 @@ final class BenchCommand implements Callable<Integer> {
             out.put("jobsClaimedAndCompletedPerSecond", round(jobsPerSec));
             out.put("readRowsPerSecond", round(rowsPerSec));
             out.put("lost", 0);
+        }
+    }
+
+    /**
+     * CPU time of the embedded PostgreSQL under {@code dataDir} (its postmaster and backends), from
+     * /proc/PID/stat, in nanoseconds; 0 for a PostgreSQL server, or where there is no /proc.
+     */
+    private static long embeddedDatabaseCpuNanos(Path dataDir) {
+        try (var files = Files.walk(dataDir, 3)) {
+            Optional<Path> pidFile = files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).findFirst();
+            if (pidFile.isEmpty()) return 0;
+            long pid = Long.parseLong(Files.readAllLines(pidFile.get()).get(0).trim());
+            var postmaster = ProcessHandle.of(pid);
+            if (postmaster.isEmpty()) return 0;
+            return java.util.stream.Stream.concat(postmaster.stream(), postmaster.get().descendants()).mapToLong(p -> {
+                try {
+                    String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime + stime, USER_HZ = 100
+                } catch (IOException | RuntimeException e) {
+                    return 0; // ended meanwhile
+                }
+            }).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -17,6 +17,7 @@ import org.openhes.headend.api.config.Settings;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.scheduler.meters.ImportReport;
 import org.openhes.headend.scheduler.plans.ReadPlanner;
+import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.simulator.SimulatedFleet;
 import org.openhes.headend.simulator.SimulatorConfig;
 import picocli.CommandLine.Command;
@@ -51,7 +52,8 @@ final class DemoCommand implements Callable<Integer> {
         SimulatorConfig sim = SimulatorConfig.builder().meters(meters).port(0).clock(clock)
                 .latency(Settings.parseDuration(latency), Duration.ZERO).build();
         System.out.println("starting " + meters + " simulated meters, the embedded database and the head-end ...");
-        try (SimulatedFleet fleet = SimulatedFleet.start(sim); HeadendNode node = HeadendNode.start(cfg, clock)) {
+        NettyIo io = NettyIo.choose(cfg.ioTransport());
+        try (SimulatedFleet fleet = SimulatedFleet.start(sim, io.handlers(), io.serverChannel()); HeadendNode node = HeadendNode.start(cfg, clock)) {
             StringWriter csv = new StringWriter();
             fleet.exportCsv(csv);
             ImportReport report = node.services().meters().importCsv(new StringReader(csv.toString()));

@@ -29,6 +29,7 @@ import org.openhes.headend.protocol.session.MeterSession;
 import org.openhes.headend.protocol.session.SessionEvents;
 import org.openhes.headend.protocol.session.Timeouts;
 import org.openhes.headend.protocol.transport.MeterConnector;
+import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.protocol.transport.WireTrace;
 
 /** One session with one meter from the command line: builds the target, runs the work, prints. */
@@ -88,7 +89,7 @@ final class OneMeter {
         Clock clock = Clock.systemUTC();
         boolean readFirst = o.invocationCounter == null;
         var counters = new InMemoryInvocationCounterStore(o.invocationCounter == null ? 1 : o.invocationCounter);
-        try (MeterConnector connector = new MeterConnector(1, MeterConnector.DEFAULT_MAX_FRAME, clock);
+        try (MeterConnector connector = new MeterConnector(NettyIo.choose("auto"), 1, MeterConnector.DEFAULT_MAX_FRAME, clock);
              SessionPool pool = new SessionPool(new PoolSettings(1, 1, 0, 10))) {
             MeterClient client = new MeterClient(connector, pool, counters, new MeterMetadataCache(),
                     new Timeouts(response, response, response.multipliedBy(20)), clock, SessionEvents.NONE);

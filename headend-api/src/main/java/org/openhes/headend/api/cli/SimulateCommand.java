@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.openhes.headend.api.config.Settings;
+import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.simulator.FaultRates;
 import org.openhes.headend.simulator.MeterIdentity;
 import org.openhes.headend.simulator.SimTransport;
@@ -46,6 +47,11 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--allow-remote", description = "Accept head-ends from other hosts (containers); loopback only otherwise.")
     boolean allowRemote;
 
+    /** The transport of the {@code io.transport} setting (HEADEND_IO_TRANSPORT), as the head-end would choose it. */
+    static NettyIo nettyIo() {
+        return NettyIo.choose(System.getenv().getOrDefault("HEADEND_IO_TRANSPORT", "auto"));
+    }
+
     @Override
     public Integer call() throws Exception {
         SimulatorConfig config;
@@ -61,7 +67,8 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new OneMeter.BadOption(e.getMessage());
         }
-        try (SimulatedFleet fleet = SimulatedFleet.start(config)) {
+        NettyIo io = nettyIo();
+        try (SimulatedFleet fleet = SimulatedFleet.start(config, io.handlers(), io.serverChannel())) {
             if (export != null) {
                 try (Writer w = Files.newBufferedWriter(export, StandardCharsets.UTF_8)) {
                     fleet.exportCsv(w);

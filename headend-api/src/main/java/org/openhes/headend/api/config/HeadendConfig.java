@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.HexFormat;
+import org.openhes.headend.protocol.transport.NettyIo;
 
 /**
  * Every setting of a head-end node, read and validated once at start-up. Names are dotted in the
@@ -15,12 +16,19 @@ public record HeadendConfig(
         String nodeId, String httpHost, int httpPort, int pushPort,
         String dbUrl, String dbUser, String dbPassword, int dbPool, Path dataDir,
         String masterKey, Path masterKeyFile, String adminToken, String callbackSecret,
-        int poolMaxSessions, int poolPerHost, int poolNewPerSecond, int poolMaxWaiting, int ioThreads,
+        int poolMaxSessions, int poolPerHost, int poolNewPerSecond, int poolMaxWaiting, int ioThreads, String ioTransport,
         Duration connectTimeout, Duration responseTimeout, Duration sessionTimeout,
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
         int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift) {
+
+    private static String ioTransport(String v) {
+        if (!java.util.Set.of("auto", "io_uring", "epoll", "nio").contains(v)) {
+            throw new ConfigException("io.transport (HEADEND_IO_TRANSPORT) must be " + NettyIo.MODES + " (was " + v + ")");
+        }
+        return v;
+    }
 
     public static HeadendConfig from(Settings s) {
         Path data = Path.of(s.string("data.dir", "headend-data"));
@@ -50,6 +58,7 @@ public record HeadendConfig(
                 s.integer("pool.new.per.second", 0, 0, 1_000_000),
                 s.integer("pool.max.waiting", 100_000, 0, 10_000_000),
                 s.integer("io.threads", 0, 0, 256),
+                ioTransport(s.string("io.transport", "auto")),
                 s.duration("connect.timeout", Duration.ofSeconds(10)),
                 s.duration("response.timeout", Duration.ofSeconds(30)),
                 s.duration("session.timeout", Duration.ofMinutes(3)),

@@ -28,6 +28,7 @@ import org.openhes.headend.protocol.session.MeterClient;
 import org.openhes.headend.protocol.session.MeterMetadataCache;
 import org.openhes.headend.protocol.session.Timeouts;
 import org.openhes.headend.protocol.transport.MeterConnector;
+import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.counters.InvocationCounters;
 import org.openhes.headend.scheduler.db.Database;
@@ -100,7 +101,7 @@ public final class HeadendNode implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.dbExecutor = Executors.newFixedThreadPool(Math.max(2, config.dbPool() / 2), r -> daemon(r, "db-" + n.incrementAndGet()));
 
-        this.connector = new MeterConnector(config.ioThreads(), MeterConnector.DEFAULT_MAX_FRAME, clock);
+        this.connector = new MeterConnector(NettyIo.choose(config.ioTransport()), config.ioThreads(), MeterConnector.DEFAULT_MAX_FRAME, clock);
         this.pool = new SessionPool(new PoolSettings(config.poolMaxSessions(), config.poolPerHost(), config.poolNewPerSecond(),
                 config.poolMaxWaiting(), config.poolPerGroup()));
         metrics.bindPool(pool::active, pool::waiting, pool.maxSessions());
@@ -161,7 +162,7 @@ public final class HeadendNode implements AutoCloseable {
             if (config.readPlanEnabled()) node.schedulePlans();
             if (config.pushPort() >= 0) node.startPushListener();
             node.api.start(config.httpHost(), config.httpPort());
-            log.info("head-end node {} up: {}", config.nodeId(), config);
+            log.info("head-end node {} up ({} transport): {}", config.nodeId(), node.connector.io().name(), config);
             return node;
         } catch (RuntimeException e) {
             node.close();
@@ -194,7 +195,7 @@ public final class HeadendNode implements AutoCloseable {
             }
         };
         try {
-            push = PushListener.start(connector.group(), new java.net.InetSocketAddress(config.httpHost(), config.pushPort()), keys, sink,
+            push = PushListener.start(connector.group(), connector.io(), new java.net.InetSocketAddress(config.httpHost(), config.pushPort()), keys, sink,
                     dbExecutor, clock);
             log.info("push listener on port {}", push.port());
         } catch (InterruptedException e) {

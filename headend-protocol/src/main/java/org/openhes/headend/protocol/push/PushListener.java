@@ -14,7 +14,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -30,6 +30,7 @@ import org.openhes.headend.protocol.apdu.MalformedApdu;
 import org.openhes.headend.protocol.apdu.ReplyGuard;
 import org.openhes.headend.protocol.session.MeterSession;
 import org.openhes.headend.protocol.transport.FrameDecoders;
+import org.openhes.headend.protocol.transport.NettyIo;
 
 /**
  * Accepts connections that meters open to push DataNotification APDUs (alarms), over the wrapper
@@ -69,13 +70,13 @@ public final class PushListener implements AutoCloseable {
     private final Executor executor;
     private final InstantSource clock;
 
-    private PushListener(EventLoopGroup group, InetSocketAddress bind, KeyResolver keys, Sink sink, Executor executor,
+    private PushListener(EventLoopGroup group, Class<? extends ServerSocketChannel> serverChannel, InetSocketAddress bind, KeyResolver keys, Sink sink, Executor executor,
                          InstantSource clock) throws InterruptedException {
         this.keys = keys;
         this.sink = sink;
         this.executor = executor;
         this.clock = clock;
-        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        this.server = new ServerBootstrap().group(group).channel(serverChannel)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -86,9 +87,10 @@ public final class PushListener implements AutoCloseable {
                 }).bind(bind).sync().channel();
     }
 
-    public static PushListener start(EventLoopGroup group, InetSocketAddress bind, KeyResolver keys, Sink sink, Executor executor,
-                                     InstantSource clock) throws InterruptedException {
-        return new PushListener(group, bind, keys, sink, executor, clock);
+    /** Listens on {@code bind} with the event loops of {@code io} (the meter connector's, typically). */
+    public static PushListener start(EventLoopGroup group, NettyIo io, InetSocketAddress bind, KeyResolver keys, Sink sink,
+                                     Executor executor, InstantSource clock) throws InterruptedException {
+        return new PushListener(group, io.serverChannel(), bind, keys, sink, executor, clock);
     }
 
     public int port() {

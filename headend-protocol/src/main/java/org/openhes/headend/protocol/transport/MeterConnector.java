@@ -5,10 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,32 +25,31 @@ public final class MeterConnector implements AutoCloseable {
     /** Default bound on one frame: well above a 2 KB HDLC frame or a 64 KB wrapper APDU is refused. */
     public static final int DEFAULT_MAX_FRAME = 65_536 + 8;
 
+    private final NettyIo io;
     private final EventLoopGroup group;
-    private final boolean ownsGroup;
     private final int maxFrame;
     private final InstantSource clock;
 
     /**
+     * @param io        the Netty transport (epoll or NIO), see {@link NettyIo#choose}
      * @param ioThreads event-loop threads; 0 means one per core (Netty's own default, two per core,
      *                  only adds context switches: the loops never block)
      */
-    public MeterConnector(int ioThreads, int maxFrame, InstantSource clock) {
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors(),
-                NioIoHandler.newFactory());
-        this.ownsGroup = true;
+    public MeterConnector(NettyIo io, int ioThreads, int maxFrame, InstantSource clock) {
+        this.io = io;
+        this.group = io.newGroup(ioThreads);
         this.maxFrame = maxFrame;
         this.clock = clock;
     }
 
-    public MeterConnector(EventLoopGroup group, int maxFrame, InstantSource clock) {
-        this.group = group;
-        this.ownsGroup = false;
-        this.maxFrame = maxFrame;
-        this.clock = clock;
-    }
-
+    /** The event loops, shared with the push listener. */
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** The transport the event loops run on (a server on {@link #group()} must use its server channel). */
+    public NettyIo io() {
+        return io;
     }
 
     /**
@@ -66,7 +62,7 @@ public final class MeterConnector implements AutoCloseable {
         MeterLink link = new MeterLink(meterLabel, trace);
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(io.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
@@ -108,6 +104,6 @@ public final class MeterConnector implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownsGroup) group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -2,8 +2,6 @@ package org.openhes.headend.protocol.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Clock;
@@ -14,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.simulator.MeterIdentity;
 import org.openhes.headend.simulator.SimulatedFleet;
 import org.openhes.headend.simulator.SimulatorConfig;
@@ -21,7 +20,8 @@ import org.openhes.headend.simulator.SimulatorConfig;
 class PushListenerTest {
     @Test
     void cipheredAlarmsAreDecodedAndForgedOnesRejected() throws Exception {
-        var group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        NettyIo io = NettyIo.choose("auto");
+        var group = io.newGroup(1);
         var executor = Executors.newSingleThreadExecutor();
         List<PushListener.PushEvent> events = new CopyOnWriteArrayList<>();
         List<String> rejected = new CopyOnWriteArrayList<>();
@@ -46,7 +46,7 @@ class PushListenerTest {
                     rejected.add(reason);
                 }
             };
-            try (PushListener listener = PushListener.start(group, new InetSocketAddress("127.0.0.1", 0), keys, sink, executor, Clock.systemUTC())) {
+            try (PushListener listener = PushListener.start(group, io, new InetSocketAddress("127.0.0.1", 0), keys, sink, executor, Clock.systemUTC())) {
                 InetSocketAddress at = new InetSocketAddress("127.0.0.1", listener.port());
                 fleet.pushAlarm(0, at, 0x81L);
                 fleet.pushAlarm(2, at, 0x01L); // the wrong-keys meter: its push does not authenticate

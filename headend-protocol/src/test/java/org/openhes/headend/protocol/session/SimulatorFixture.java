@@ -13,6 +13,7 @@ import org.openhes.headend.protocol.model.MeterTarget;
 import org.openhes.headend.protocol.pool.PoolSettings;
 import org.openhes.headend.protocol.pool.SessionPool;
 import org.openhes.headend.protocol.transport.MeterConnector;
+import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.simulator.MeterIdentity;
 import org.openhes.headend.simulator.SimulatedFleet;
 
@@ -31,7 +32,7 @@ final class SimulatorFixture implements AutoCloseable {
 
     SimulatorFixture(SimulatedFleet fleet, Timeouts timeouts, long firstCounter) {
         this.fleet = fleet;
-        this.connector = new MeterConnector(2, MeterConnector.DEFAULT_MAX_FRAME, clock);
+        this.connector = new MeterConnector(NettyIo.choose("auto"), 2, MeterConnector.DEFAULT_MAX_FRAME, clock);
         this.pool = new SessionPool(new PoolSettings(64, 4, 0, 10_000));
         this.counters = new InMemoryInvocationCounterStore(firstCounter);
         this.client = new MeterClient(connector, pool, counters, new MeterMetadataCache(), timeouts, clock, SessionEvents.NONE);
