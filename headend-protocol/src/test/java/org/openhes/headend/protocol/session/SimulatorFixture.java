@@ -31,8 +31,12 @@ final class SimulatorFixture implements AutoCloseable {
     final Clock clock = Clock.fixed(NOW, BRUSSELS);
 
     SimulatorFixture(SimulatedFleet fleet, Timeouts timeouts, long firstCounter) {
+        this(fleet, timeouts, firstCounter, NettyIo.choose("auto"));
+    }
+
+    SimulatorFixture(SimulatedFleet fleet, Timeouts timeouts, long firstCounter, NettyIo io) {
         this.fleet = fleet;
-        this.connector = new MeterConnector(NettyIo.choose("auto"), 2, MeterConnector.DEFAULT_MAX_FRAME, clock);
+        this.connector = new MeterConnector(io, 2, MeterConnector.DEFAULT_MAX_FRAME, clock);
         this.pool = new SessionPool(new PoolSettings(64, 4, 0, 10_000));
         this.counters = new InMemoryInvocationCounterStore(firstCounter);
         this.client = new MeterClient(connector, pool, counters, new MeterMetadataCache(), timeouts, clock, SessionEvents.NONE);
