@@ -70,8 +70,8 @@ public final class PushListener implements AutoCloseable {
     private final Executor executor;
     private final InstantSource clock;
 
-    private PushListener(EventLoopGroup group, Class<? extends ServerSocketChannel> serverChannel, InetSocketAddress bind, KeyResolver keys, Sink sink, Executor executor,
-                         InstantSource clock) throws InterruptedException {
+    private PushListener(EventLoopGroup group, Class<? extends ServerSocketChannel> serverChannel, InetSocketAddress bind,
+                         KeyResolver keys, Sink sink, Executor executor, InstantSource clock) throws InterruptedException {
         this.keys = keys;
         this.sink = sink;
         this.executor = executor;
