@@ -23,12 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.config.Settings;
+import org.openhes.headend.api.jobs.BatchWriter;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.protocol.MeterEndpoint;
 import org.openhes.headend.protocol.model.MeterProfile;
@@ -42,6 +44,7 @@ import org.openhes.headend.scheduler.jobs.JobQueue;
 import org.openhes.headend.scheduler.jobs.JobResult;
 import org.openhes.headend.scheduler.plans.ReadPlanner;
 import org.openhes.headend.scheduler.reads.IndexRead;
+import org.openhes.headend.scheduler.reads.ReadStore;
 import org.openhes.headend.simulator.FaultRates;
 import org.openhes.headend.simulator.MeterIdentity;
 import org.openhes.headend.simulator.SimulatedFleet;
@@ -680,33 +683,47 @@ final class BenchCommand implements Callable<Integer> {
             pool.shutdown();
             double jobsPerSec = done.get() / ((System.nanoTime() - t0) / 1e9);
             System.err.printf("claimed and completed %d jobs: %.0f jobs/s%n", done.get(), jobsPerSec);
-            // 3. reads stored per second, in the batch writer's chunks
+            // 3. reads stored per second with a single flusher (for comparison), then through the node's read
+            //    writer, second, into the fuller table
             var reads = node.services().reads();
-            int rows = 200_000;
-            List<IndexRead> batch = new ArrayList<>(5000);
-            t0 = System.nanoTime();
-            Instant midnight = LocalDate.now(ZONE).atStartOfDay(ZONE).toInstant();
-            for (int i = 0; i < rows / 4; i++) {
-                for (int r = 0; r < 4; r++) {
-                    batch.add(new IndexRead(String.format("%018d", i + 1), midnight, "1-0:" + (r < 2 ? 1 : 2) + ".8." + (r % 2 + 1) + ".255",
-                            java.math.BigDecimal.valueOf(1_000_000L + i), "Wh", IndexRead.Source.DAILY_PROFILE));
-                }
-                if (batch.size() >= 5000) {
-                    reads.store(batch);
-                    batch.clear();
-                }
-            }
-            reads.store(batch);
-            double rowsPerSec = rows / ((System.nanoTime() - t0) / 1e9);
-            System.err.printf("stored %d read rows: %.0f rows/s%n", rows, rowsPerSec);
+            double rowsPerSecOne = storeReads(reads, 1, 0);
+            double rowsPerSec = storeReads(reads, HeadendNode.READ_WRITER_FLUSHERS, 1_000_000);
             out.put("sessionsPerSecond", 0);
             out.put("ratio", 1.0);
             out.put("planMeters", run.total());
             out.put("planSeconds", round(planSecs));
             out.put("jobsClaimedAndCompletedPerSecond", round(jobsPerSec));
             out.put("readRowsPerSecond", round(rowsPerSec));
+            out.put("readRowsPerSecondOneFlusher", round(rowsPerSecOne));
             out.put("lost", 0);
         }
+    }
+
+    /**
+     * Stores 400,000 read rows (four per meter, handed over as sessions do) through the node's read
+     * writer with {@code flushers} flushers; the rows are built before the clock starts. Returns rows/s.
+     */
+    private static double storeReads(ReadStore reads, int flushers, int firstMeter) throws Exception {
+        int meters = 100_000;
+        Instant midnight = LocalDate.now(ZONE).atStartOfDay(ZONE).toInstant();
+        List<List<IndexRead>> perMeter = new ArrayList<>(meters);
+        for (int i = firstMeter; i < firstMeter + meters; i++) {
+            List<IndexRead> rows = new ArrayList<>(4);
+            for (int r = 0; r < 4; r++) {
+                rows.add(new IndexRead(String.format("%018d", i + 1), midnight, "1-0:" + (r < 2 ? 1 : 2) + ".8." + (r % 2 + 1) + ".255",
+                        java.math.BigDecimal.valueOf(1_000_000L + i), "Wh", IndexRead.Source.DAILY_PROFILE));
+            }
+            perMeter.add(rows);
+        }
+        long t0 = System.nanoTime();
+        try (BatchWriter<IndexRead> writer = HeadendNode.readWriter(reads, flushers)) {
+            List<CompletableFuture<Void>> stored = new ArrayList<>(meters);
+            for (List<IndexRead> rows : perMeter) stored.add(writer.add(rows));
+            CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get();
+        }
+        double rowsPerSec = meters * 4.0 / ((System.nanoTime() - t0) / 1e9);
+        System.err.printf("stored %d read rows through the read writer with %d flusher(s): %.0f rows/s%n", meters * 4, flushers, rowsPerSec);
+        return rowsPerSec;
     }
 
     /**

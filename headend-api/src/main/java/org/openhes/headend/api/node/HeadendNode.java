@@ -74,6 +74,14 @@ public final class HeadendNode implements AutoCloseable {
     private final KeyVault vault;
     private PushListener push;
 
+    /** Flushers of the read writer: one gathers the next batch while the other waits on PostgreSQL (README "Performance"). */
+    public static final int READ_WRITER_FLUSHERS = 2;
+
+    /** The writer that stores the reads of all sessions in batches (also used by the scheduler benchmark). */
+    public static BatchWriter<IndexRead> readWriter(ReadStore reads, int flushers) {
+        return new BatchWriter<>("read-writer", reads::store, 5000, Duration.ofMillis(100), flushers);
+    }
+
     private HeadendNode(HeadendConfig config, InstantSource clock) {
         this.config = config;
         this.clock = clock;
@@ -109,7 +117,7 @@ public final class HeadendNode implements AutoCloseable {
         this.client = new MeterClient(connector, pool, counterStore, new MeterMetadataCache(),
                 new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
         this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel());
-        this.readWriter = new BatchWriter<>("read-writer", reads::store, 5000, Duration.ofMillis(100));
+        this.readWriter = readWriter(reads, READ_WRITER_FLUSHERS);
         MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays());
         // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.
         handler.onClockDrift((meterId, drift) -> {

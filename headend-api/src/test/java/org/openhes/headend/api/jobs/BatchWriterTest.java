@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -49,5 +50,40 @@ class BatchWriterTest {
         assertThat(f).isCompleted();
         assertThat(written).containsExactly("a", "b");
         assertThat(w.add(List.of("c"))).isCompletedExceptionally();
+    }
+
+    @Test
+    void two_flushers_write_two_batches_at_once() throws Exception {
+        // the first batch stays in the sink until a second one is in it too: with one flusher it never would be
+        CountDownLatch firstInSink = new CountDownLatch(1);
+        CountDownLatch twoInSink = new CountDownLatch(2);
+        List<Integer> written = Collections.synchronizedList(new ArrayList<>());
+        try (BatchWriter<Integer> w = new BatchWriter<>("test-writer", b -> {
+            firstInSink.countDown();
+            twoInSink.countDown();
+            try {
+                if (!twoInSink.await(5, TimeUnit.SECONDS)) throw new IllegalStateException("no second batch in the sink at once");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            written.addAll(b);
+        }, 10, Duration.ofMillis(1), 2)) {
+            CompletableFuture<Void> first = w.add(List.of(1, 2));
+            assertThat(firstInSink.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Void> second = w.add(List.of(3));
+            CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(written).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    @Test
+    void closing_with_two_flushers_writes_what_is_queued_and_stops_both() {
+        List<String> written = Collections.synchronizedList(new ArrayList<>());
+        BatchWriter<String> w = new BatchWriter<>("test-writer", written::addAll, 1000, Duration.ofHours(1), 2);
+        CompletableFuture<Void> f = w.add(List.of("a", "b"));
+        w.close();
+        assertThat(f).isCompleted();
+        assertThat(written).containsExactly("a", "b");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("test-writer-") && t.isAlive());
     }
 }
