@@ -145,8 +145,9 @@ public final class ReadStore {
     public Map<String, Set<Instant>> dailyCaptures(List<String> meterIds, Instant from, Instant to) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT DISTINCT meter_id, captured_at FROM daily_reads
-                     WHERE meter_id = ANY(?) AND captured_at >= ? AND captured_at < ? AND source = 'DAILY_PROFILE'
+                    SELECT DISTINCT r.meter_id, r.captured_at FROM unnest(?::text[]) AS m (id)
+                      JOIN daily_reads r ON r.meter_id = m.id
+                     WHERE r.captured_at >= ? AND r.captured_at < ? AND r.source = 'DAILY_PROFILE'
                     """)) {
                 ps.setArray(1, c.createArrayOf("text", meterIds.toArray(String[]::new)));
                 ps.setTimestamp(2, Sql.ts(from));
