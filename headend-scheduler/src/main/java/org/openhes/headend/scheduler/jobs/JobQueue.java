@@ -104,6 +104,7 @@ public final class JobQueue {
                     try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('headend.jobs.claim'))")) {
                         lock.execute();
                     }
+                    Sql.planForTheseValues(c); // the jobs table grows from nothing to a day's fleet in one statement
                     try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                         ps.setTimestamp(1, Sql.ts(now));
                         ps.setInt(2, maxPriority);
