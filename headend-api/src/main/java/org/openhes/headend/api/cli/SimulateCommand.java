@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.openhes.headend.api.config.Settings;
@@ -47,9 +48,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--allow-remote", description = "Accept head-ends from other hosts (containers); loopback only otherwise.")
     boolean allowRemote;
 
-    /** The transport of the {@code io.transport} setting (HEADEND_IO_TRANSPORT), as the head-end would choose it. */
+    /** The transport of the {@code io.transport} setting (HEADEND_IO_TRANSPORT), read as the head-end node reads it. */
     static NettyIo nettyIo() {
-        return NettyIo.choose(System.getenv().getOrDefault("HEADEND_IO_TRANSPORT", "auto"));
+        return NettyIo.choose(Settings.load(Optional.empty(), System.getenv()).string("io.transport", "auto"));
     }
 
     @Override

@@ -24,8 +24,8 @@ public record HeadendConfig(
         int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift) {
 
     private static String ioTransport(String v) {
-        if (!java.util.Set.of("auto", "io_uring", "epoll", "nio").contains(v)) {
-            throw new ConfigException("io.transport (HEADEND_IO_TRANSPORT) must be " + NettyIo.MODES + " (was " + v + ")");
+        if (!NettyIo.MODES.contains(v)) {
+            throw new ConfigException("io.transport (HEADEND_IO_TRANSPORT) must be one of " + NettyIo.MODES + " (was " + v + ")");
         }
         return v;
     }

@@ -16,6 +16,7 @@ import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -37,7 +38,7 @@ public record NettyIo(String name, IoHandlerFactory handlers, Class<? extends So
                       Class<? extends ServerSocketChannel> serverChannel) {
 
     /** The values {@link #choose} accepts. */
-    public static final String MODES = "auto, io_uring, epoll or nio";
+    public static final List<String> MODES = List.of("auto", "io_uring", "epoll", "nio");
 
     /**
      * @param mode {@code auto}, or one transport by name, which must then load here
@@ -56,7 +57,7 @@ public record NettyIo(String name, IoHandlerFactory handlers, Class<? extends So
                 yield epoll();
             }
             case "nio" -> nio();
-            default -> throw new IllegalArgumentException("io.transport must be " + MODES + " (was '" + mode + "')");
+            default -> throw new IllegalArgumentException("io.transport must be one of " + MODES + " (was '" + mode + "')");
         };
     }
 

@@ -54,7 +54,7 @@ class NettyTransportsTcpTest {
     @Test
     void anUnknownTransportIsRefusedWithTheChoices() {
         assertThatThrownBy(() -> NettyIo.choose("kqueue")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'kqueue'").hasMessageContaining(NettyIo.MODES);
+                .hasMessageContaining("'kqueue'").hasMessageContaining(NettyIo.MODES.toString());
     }
 
     @ParameterizedTest

@@ -1,7 +1,6 @@
 package org.openhes.headend.scheduler.db;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -40,18 +39,5 @@ public final class Sql {
 
     public static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    /**
-     * For the rest of the transaction, plans every statement for its parameters and the tables as they
-     * are now. The driver prepares a statement on the server after five uses and PostgreSQL may then
-     * keep one generic plan per connection, made while the jobs table was nearly empty, until the next
-     * ANALYZE (measured with pg_stat_statements during a daily read of 30,000 meters: the claim took
-     * 24 ms on average, 5.4 ms with this; README "Performance").
-     */
-    public static void planForTheseValues(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")) {
-            ps.execute();
-        }
     }
 }

@@ -101,10 +101,14 @@ public final class JobQueue {
                     Instant now = clock.instant();
                     // Claims are short and batched: taking them one node at a time costs little and means the
                     // "no running job for this meter" check cannot race another node's claim.
-                    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('headend.jobs.claim'))")) {
+                    // The same round trip asks for the claim to be planned for its values: the driver prepares a
+                    // statement on the server after five uses, and PostgreSQL may keep a generic plan made while
+                    // the jobs table was nearly empty (it grows to a day's fleet in one statement) until the next
+                    // ANALYZE; measured during a daily read of 30,000 meters: 24 ms per claim, 5.4 ms with this.
+                    try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext('headend.jobs.claim')), "
+                            + "set_config('plan_cache_mode', 'force_custom_plan', true)")) {
                         lock.execute();
                     }
-                    Sql.planForTheseValues(c); // the jobs table grows from nothing to a day's fleet in one statement
                     try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
                         ps.setTimestamp(1, Sql.ts(now));
                         ps.setInt(2, maxPriority);
