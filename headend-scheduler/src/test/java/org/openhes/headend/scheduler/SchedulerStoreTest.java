@@ -149,6 +149,27 @@ class SchedulerStoreTest {
     }
 
     @Test
+    void dailyCapturesOfManyMetersComeFromOneLookUp() {
+        ReadStore reads = new ReadStore(db.dataSource(), clock);
+        ZoneId bxl = ZoneId.of("Europe/Brussels");
+        Instant nov10 = LocalDate.of(2026, 11, 10).atStartOfDay(bxl).toInstant();
+        Instant nov11 = LocalDate.of(2026, 11, 11).atStartOfDay(bxl).toInstant();
+        Instant nov12 = LocalDate.of(2026, 11, 12).atStartOfDay(bxl).toInstant();
+        reads.store(List.of(
+                new IndexRead(ean(2), nov10, "1-0:1.8.1.255", BigDecimal.ONE, "Wh", IndexRead.Source.DAILY_PROFILE),
+                new IndexRead(ean(2), nov10, "1-0:1.8.2.255", BigDecimal.TWO, "Wh", IndexRead.Source.DAILY_PROFILE),
+                new IndexRead(ean(2), nov12, "1-0:1.8.1.255", BigDecimal.TEN, "Wh", IndexRead.Source.DAILY_PROFILE),
+                new IndexRead(ean(3), nov11, "1-0:1.8.1.255", BigDecimal.ONE, "Wh", IndexRead.Source.ON_DEMAND),
+                new IndexRead(ean(3), LocalDate.of(2026, 11, 9).atStartOfDay(bxl).toInstant(), "1-0:1.8.1.255",
+                        BigDecimal.ONE, "Wh", IndexRead.Source.DAILY_PROFILE)));
+        Map<String, Set<Instant>> have = reads.dailyCaptures(List.of(ean(2), ean(3), ean(4)), nov10, nov12.plusSeconds(1));
+        assertThat(have).containsOnlyKeys(ean(2), ean(3), ean(4));
+        assertThat(have.get(ean(2))).containsExactlyInAnyOrder(nov10, nov12); // two registers of one day: one day
+        assertThat(have.get(ean(3))).isEmpty(); // an on-demand read and a day before the range do not count
+        assertThat(have.get(ean(4))).isEmpty(); // a meter with no reads at all
+    }
+
+    @Test
     void readsAreStoredOnceInMonthlyPartitions() throws Exception {
         ReadStore reads = new ReadStore(db.dataSource(), clock);
         ZoneId bxl = ZoneId.of("Europe/Brussels");

@@ -141,13 +141,21 @@ public final class ReadStore {
         });
     }
 
-    /** Daily-profile capture times of several meters in [from, to), in one query. */
+    /**
+     * Daily-profile capture times of several meters in [from, to), in one query. Written as one index
+     * look-up per meter (the lateral subquery) so that the plan does not depend on the partition's
+     * statistics: a month's partition starts empty on the day of the month's first and largest read
+     * and is not analysed until autovacuum comes round, and a join planned on "one row" scanned the
+     * whole partition per batch (20 ms per batch of claimed meters, rising with the partition; the
+     * lateral form 0.15 ms; auto_explain during a daily read of 30,000 meters).
+     */
     public Map<String, Set<Instant>> dailyCaptures(List<String> meterIds, Instant from, Instant to) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT DISTINCT r.meter_id, r.captured_at FROM unnest(?::text[]) AS m (id)
-                      JOIN daily_reads r ON r.meter_id = m.id
-                     WHERE r.captured_at >= ? AND r.captured_at < ? AND r.source = 'DAILY_PROFILE'
+                    SELECT m.id, r.captured_at FROM unnest(?::text[]) AS m (id)
+                     CROSS JOIN LATERAL (SELECT DISTINCT captured_at FROM daily_reads
+                                          WHERE meter_id = m.id AND captured_at >= ? AND captured_at < ?
+                                            AND source = 'DAILY_PROFILE') r
                     """)) {
                 ps.setArray(1, c.createArrayOf("text", meterIds.toArray(String[]::new)));
                 ps.setTimestamp(2, Sql.ts(from));
