@@ -286,7 +286,15 @@ final class BenchCommand implements Callable<Integer> {
             out.put("p50Ms", round(pct[0]));
             out.put("p99Ms", round(pct[1]));
             out.put("cpuMicrosPerSession", round(cpuUs));
-            if (dbCpuUs > 0) out.put("dbCpuMicrosPerSession", round(dbCpuUs));
+            if (dbCpuUs > 0) {
+                out.put("dbCpuMicrosPerSession", round(dbCpuUs));
+                // the ratio a daily read would reach if a session cost only the codec's, the transport's and the
+                // database's CPU, all on these cores
+                double floorUs = ((Number) ceiling.get("cpuMicrosPerSession")).doubleValue()
+                        + ((Number) floor.get("cpuMicrosPerSession")).doubleValue() + dbCpuUs;
+                double cores = Runtime.getRuntime().availableProcessors();
+                out.put("boundRatioWithDatabase", round3(cores * 1e6 / floorUs / ((Number) ceiling.get("sessionsPerSecond")).doubleValue()));
+            }
             out.put("requestsPerSession", round((rig.node().services().metrics().requestFrames("daily-read") - requests0) / meters));
             out.put("readsStored", countRows(rig.node(), "SELECT count(*) FROM daily_reads r JOIN meters m ON m.id = r.meter_id "
                     + "WHERE m.status = 'active'"));
@@ -329,6 +337,7 @@ final class BenchCommand implements Callable<Integer> {
             long heapPerSession = 0;
             int peakThreads = 0, peakOpen = 0;
             long fullSince = 0, fullDoneAtStart = 0, fullUntil = 0, fullDoneAtEnd = 0;
+            long[] cpuAtStart = null, cpuAtEnd = null; // head-end, simulator, database: CPU over the steady window
             ReadPlanner.Progress p;
             do {
                 Thread.sleep(1000);
@@ -345,9 +354,11 @@ final class BenchCommand implements Callable<Integer> {
                     if (fullSince == 0) {
                         fullSince = System.nanoTime();
                         fullDoneAtStart = p.succeeded() + p.failed();
+                        cpuAtStart = cpuOf(rig);
                     }
                     fullUntil = System.nanoTime();
                     fullDoneAtEnd = p.succeeded() + p.failed();
+                    cpuAtEnd = cpuOf(rig);
                 }
                 System.err.printf("latency: %d/%d read, %d failed, %d open, %d waiting for a slot, %d jobs in flight (%.0f s)%n",
                         p.succeeded(), p.total(), p.failed(), open, rig.node().client().pool().waiting(),
@@ -366,6 +377,12 @@ final class BenchCommand implements Callable<Integer> {
             out.put("meanSessionMs", round(pct[3]));
             out.put("p50Ms", round(pct[0]));
             out.put("p99Ms", round(pct[1]));
+            if (cpuAtStart != null && fullDoneAtEnd > fullDoneAtStart) {
+                long done = fullDoneAtEnd - fullDoneAtStart;
+                out.put("cpuMicrosPerSession", round((cpuAtEnd[0] - cpuAtStart[0]) / 1e3 / done));
+                out.put("simulatorCpuMicrosPerSession", round((cpuAtEnd[1] - cpuAtStart[1]) / 1e3 / done));
+                if (cpuAtEnd[2] > 0) out.put("dbCpuMicrosPerSession", round((cpuAtEnd[2] - cpuAtStart[2]) / 1e3 / done));
+            }
             out.put("heapPerSessionBytes", heapPerSession);
             out.put("peakSessionsOpen", peakOpen);
             out.put("threads", peakThreads);
@@ -374,6 +391,12 @@ final class BenchCommand implements Callable<Integer> {
             out.put("concurrency", concurrency);
             out.put("latency", latency);
         }
+    }
+
+    /** CPU time so far of the head-end (this process), the simulator's process and the embedded database. */
+    private long[] cpuOf(Rig rig) {
+        return new long[] {os.getProcessCpuTime(), rig.simulator() == null ? 0 : cpuNanos(rig.simulator().toHandle()),
+                embeddedDatabaseCpuNanos(rig.data())};
     }
 
     private void commandsUnderLoad(Map<String, Object> out) throws Exception {
@@ -737,15 +760,19 @@ final class BenchCommand implements Callable<Integer> {
             long pid = Long.parseLong(Files.readAllLines(pidFile.get()).get(0).trim());
             var postmaster = ProcessHandle.of(pid);
             if (postmaster.isEmpty()) return 0;
-            return java.util.stream.Stream.concat(postmaster.stream(), postmaster.get().descendants()).mapToLong(p -> {
-                try {
-                    String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime + stime, USER_HZ = 100
-                } catch (IOException | RuntimeException e) {
-                    return 0; // ended meanwhile
-                }
-            }).sum();
+            return java.util.stream.Stream.concat(postmaster.stream(), postmaster.get().descendants())
+                    .mapToLong(BenchCommand::cpuNanos).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** CPU time (user + system) of one process from /proc/PID/stat, in nanoseconds; 0 if it ended or there is no /proc. */
+    private static long cpuNanos(ProcessHandle p) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime + stime, USER_HZ = 100
         } catch (IOException | RuntimeException e) {
             return 0;
         }
