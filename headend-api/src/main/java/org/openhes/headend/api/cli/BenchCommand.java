@@ -429,6 +429,9 @@ final class BenchCommand implements Callable<Integer> {
             out.put("p99Ms", round(percentile(latencies, 0.99)));
             out.put("commandSessionP50Ms", round(sessions[0]));
             out.put("commandSessionP99Ms", round(sessions[1]));
+            double[] slot = node.services().metrics().slotWaitPercentilesMs("set_power_limit");
+            out.put("slotWaitP50Ms", round(slot[0]));
+            out.put("slotWaitP99Ms", round(slot[1]));
             out.put("readsDoneDuringRun", readProgress.succeeded());
             out.put("lost", ids.size() - latencies.size());
             out.put("meters", meters);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.HexFormat;
+import org.openhes.headend.protocol.pool.PoolSettings;
 import org.openhes.headend.protocol.transport.NettyIo;
 
 /**
@@ -21,7 +22,7 @@ public record HeadendConfig(
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
-        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift) {
+        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -77,7 +78,8 @@ public record HeadendConfig(
                 s.integer("api.max.queued", 100_000, 1, 10_000_000),
                 s.integer("pool.per.group", 0, 0, 1_000_000),
                 s.string("pool.group.label", "cell"),
-                s.duration("clock.max.drift", Duration.ofSeconds(30)));
+                s.duration("clock.max.drift", Duration.ofSeconds(30)),
+                s.integer("pool.urgent.reserve", PoolSettings.defaultUrgentReserve(poolMax), 0, poolMax - 1));
     }
 
     private static String hostName() {

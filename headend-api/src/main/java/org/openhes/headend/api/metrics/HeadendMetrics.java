@@ -91,6 +91,15 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     private final ConcurrentHashMap<String, Counter> failureCounters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
+    private final ConcurrentHashMap<String, Timer> slotTimers = new ConcurrentHashMap<>();
+
+    @Override
+    public void slotGranted(String operation, Duration waited) {
+        slotTimers.computeIfAbsent(operation, k -> Timer.builder("headend.session.slot.wait")
+                .description("Time a session waited for its slot in the connection pool").tag("operation", operation)
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99).register(registry)).record(waited);
+    }
+
     @Override
     public void sessionEnded(String operation, MeterFailureKind failure, Duration duration) {
         sessionsOpen.decrementAndGet();
@@ -149,10 +158,18 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         return "OTHER";
     }
 
-    /** p50 and p99 (ms) and count of successful sessions of {@code operation}, from the running percentiles. */
+    /** p50, p99 (ms), count and mean (ms) of successful sessions of {@code operation}, from the running percentiles. */
     public double[] sessionPercentilesMs(String operation) {
-        Timer t = registry.find("headend.session.duration").tags("operation", operation, "outcome", "success").timer();
-        if (t == null) return new double[] {0, 0, 0};
+        return percentilesMs(registry.find("headend.session.duration").tags("operation", operation, "outcome", "success").timer());
+    }
+
+    /** p50, p99 (ms), count and mean (ms) of the waits for a pool slot of {@code operation}'s sessions. */
+    public double[] slotWaitPercentilesMs(String operation) {
+        return percentilesMs(registry.find("headend.session.slot.wait").tag("operation", operation).timer());
+    }
+
+    private static double[] percentilesMs(Timer t) {
+        if (t == null) return new double[] {0, 0, 0, 0};
         var snap = t.takeSnapshot();
         double p50 = 0, p99 = 0;
         for (var v : snap.percentileValues()) {

@@ -111,7 +111,7 @@ public final class HeadendNode implements AutoCloseable {
 
         this.connector = new MeterConnector(NettyIo.choose(config.ioTransport()), config.ioThreads(), MeterConnector.DEFAULT_MAX_FRAME, clock);
         this.pool = new SessionPool(new PoolSettings(config.poolMaxSessions(), config.poolPerHost(), config.poolNewPerSecond(),
-                config.poolMaxWaiting(), config.poolPerGroup()));
+                config.poolMaxWaiting(), config.poolPerGroup(), config.poolUrgentReserve()));
         metrics.bindPool(pool::active, pool::waiting, pool.maxSessions());
         this.counterStore = new DbInvocationCounterStore(counters, dbExecutor);
         this.client = new MeterClient(connector, pool, counterStore, new MeterMetadataCache(),
@@ -140,8 +140,10 @@ public final class HeadendNode implements AutoCloseable {
             metrics.finished(job, result, finish);
             callbacks.finished(job, result, finish);
         };
+        // urgent jobs may run beyond the bulk room as many at once as the pool keeps slots for them
         this.worker = new JobWorker(jobs, handler, listener, new WorkerSettings(config.nodeId(), config.workerMaxInFlight(),
-                config.workerClaimBatch(), config.workerPoll(), config.workerLease()));
+                config.workerClaimBatch(), config.workerPoll(), config.workerLease(),
+                Math.max(Math.max(1, config.workerMaxInFlight() / 20), config.poolUrgentReserve())));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
                 handler.traces());

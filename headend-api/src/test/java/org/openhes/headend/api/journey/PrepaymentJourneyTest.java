@@ -226,6 +226,7 @@ class PrepaymentJourneyTest {
         // 8. Metrics saw it all.
         String metrics = send("GET", "/metrics", null, null, null, null).body();
         assertThat(metrics).contains("headend_sessions_total{").contains("headend_commands_total{").contains("headend_pool_sessions_max").contains("headend_push_events_total")
+                .contains("headend_session_slot_wait_seconds_bucket{")
                 .doesNotContain(fleet.identity(0).ean());
         // API requests by route template (the meter id stays a placeholder) and status
         assertThat(metrics).containsPattern("headend_http_request_duration_seconds_count\\{[^}]*route=\"/api/v1/meters/\\{id\\}/commands\"[^}]*status=\"202\"");

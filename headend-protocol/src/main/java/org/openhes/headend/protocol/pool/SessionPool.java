@@ -18,8 +18,10 @@ import org.openhes.headend.protocol.MeterFailureKind;
 /**
  * Admission control for meter sessions, without holding a thread per waiter: a global cap, a cap per
  * remote host, a cap on new connections per second, and at most one session per meter (later requests
- * for the same meter wait their turn). Waiters are served first come, first served among those that
- * are allowed to run; beyond {@code maxWaiting} requests fail at once with POOL_SATURATED.
+ * for the same meter wait their turn). Urgent requests go ahead of bulk ones and have a few slots
+ * of their own ({@code urgentReserve}) that bulk reads never take. Waiters are served first come, first
+ * served among those that are allowed to run; beyond {@code maxWaiting} requests fail at once with
+ * POOL_SATURATED.
  */
 public final class SessionPool implements AutoCloseable {
     /** A granted slot; release it exactly once. */
@@ -134,6 +136,8 @@ public final class SessionPool implements AutoCloseable {
                     it.remove();
                     continue;
                 }
+                // urgent waiters come first; from the first bulk one on, only the slots outside the reserve count
+                if (!w.urgent() && active >= settings.maxSessions() - settings.urgentReserve()) break;
                 if (busyMeters.contains(w.meter())) continue;
                 if (perHost.getOrDefault(w.host(), 0) >= settings.maxPerHost()) continue;
                 if (w.group() != null && perGroup.getOrDefault(w.group(), 0) >= settings.maxPerGroup()) continue;

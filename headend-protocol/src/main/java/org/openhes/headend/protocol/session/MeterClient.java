@@ -75,8 +75,10 @@ public final class MeterClient {
     public <T> CompletableFuture<Outcome<T>> withSession(MeterTarget target, String operation, Options options,
                                                          Function<MeterSession, CompletableFuture<T>> work) {
         String host = target.endpoint().host();
+        Instant asked = clock.instant();
         return pool.acquire(target.meterId(), host, target.group(), options.urgent()).thenCompose(permit -> {
             Instant started = clock.instant();
+            events.slotGranted(operation, Duration.between(asked, started));
             events.sessionStarted(operation);
             CompletableFuture<Outcome<T>> run = runAfterCounterCheck(target, operation, options, work);
             CompletableFuture<Outcome<T>> bounded = run.orTimeout(timeouts.session().toMillis(), TimeUnit.MILLISECONDS);

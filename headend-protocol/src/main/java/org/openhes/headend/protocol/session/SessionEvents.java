@@ -8,6 +8,10 @@ public interface SessionEvents {
     SessionEvents NONE = new SessionEvents() {
     };
 
+    /** A session got its slot in the pool after waiting {@code waited} (behind the cap, its host's or its meter's). */
+    default void slotGranted(String operation, Duration waited) {
+    }
+
     /** A session started (the TCP connection is being opened). */
     default void sessionStarted(String operation) {
     }

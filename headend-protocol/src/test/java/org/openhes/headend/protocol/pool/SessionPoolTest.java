@@ -45,6 +45,39 @@ class SessionPoolTest {
     }
 
     @Test
+    void bulkReadsLeaveTheUrgentReserveFree() {
+        // 3 slots, 1 of them for urgent sessions only
+        try (SessionPool pool = new SessionPool(new PoolSettings(3, 10, 0, 100, 0, 1))) {
+            var r1 = pool.acquire("r1", "h1");
+            var r2 = pool.acquire("r2", "h2");
+            var r3 = pool.acquire("r3", "h3");
+            assertThat(r1).isDone();
+            assertThat(r2).isDone();
+            assertThat(r3).as("a bulk read does not take the reserved slot").isNotDone();
+            var command = pool.acquire("c1", "h4", true);
+            assertThat(command).as("a command finds the reserved slot free while bulk reads fill the rest").isDone();
+            var second = pool.acquire("c2", "h5", true);
+            assertThat(second).as("the whole pool is in use").isNotDone();
+            r1.join().release();
+            assertThat(second).as("urgent first").isDone();
+            assertThat(r3).isNotDone();
+            command.join().release();
+            second.join().release();
+            assertThat(r3).as("back under the bulk share").isDone();
+            assertThat(pool.active()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theDefaultReserveIsOnePercentAtMostFifty() {
+        assertThat(new PoolSettings(64, 1, 0, 10).urgentReserve()).isZero();
+        assertThat(new PoolSettings(1000, 1, 0, 10).urgentReserve()).isEqualTo(10);
+        assertThat(new PoolSettings(20_000, 1, 0, 10).urgentReserve()).isEqualTo(50);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PoolSettings(10, 1, 0, 10, 0, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("urgent reserve");
+    }
+
+    @Test
     void theCapPerGroupHolds() {
         try (SessionPool pool = new SessionPool(new PoolSettings(10, 10, 0, 100, 2))) {
             var a = pool.acquire("m1", "h1", "cell-1", false);

@@ -41,7 +41,7 @@ public final class JobWorker implements AutoCloseable {
         this.listener = listener;
         this.settings = settings;
         this.room = new Semaphore(settings.maxInFlight());
-        this.urgentRoom = new Semaphore(Math.max(1, settings.maxInFlight() / 20));
+        this.urgentRoom = new Semaphore(settings.urgentRoom());
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -66,7 +66,7 @@ public final class JobWorker implements AutoCloseable {
     }
 
     public int inFlight() {
-        return settings.maxInFlight() - room.availablePermits() + Math.max(1, settings.maxInFlight() / 20) - urgentRoom.availablePermits();
+        return settings.maxInFlight() - room.availablePermits() + settings.urgentRoom() - urgentRoom.availablePermits();
     }
 
     /** False after the database refused the last round (readiness). */
