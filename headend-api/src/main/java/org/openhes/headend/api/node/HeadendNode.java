@@ -143,7 +143,7 @@ public final class HeadendNode implements AutoCloseable {
         // urgent jobs may run beyond the bulk room as many at once as the pool keeps slots for them
         this.worker = new JobWorker(jobs, handler, listener, new WorkerSettings(config.nodeId(), config.workerMaxInFlight(),
                 config.workerClaimBatch(), config.workerPoll(), config.workerLease(),
-                Math.max(Math.max(1, config.workerMaxInFlight() / 20), config.poolUrgentReserve())));
+                Math.max(WorkerSettings.defaultUrgentRoom(config.workerMaxInFlight()), config.poolUrgentReserve())));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
                 handler.traces());

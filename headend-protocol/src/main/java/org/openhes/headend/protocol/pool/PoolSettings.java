@@ -9,7 +9,8 @@ package org.openhes.headend.protocol.pool;
  * @param maxWaiting           requests allowed to wait for a slot; beyond, they fail with POOL_SATURATED
  * @param maxPerGroup          sessions at once in one throttling group (a cell, a concentrator); 0 = no cap
  * @param urgentReserve        slots of {@code maxSessions} that only urgent sessions (commands, field engineers' reads)
- *                             may take: bulk reads never fill the whole pool, so a command does not wait for one to end
+ *                             may take: bulk reads never fill the whole pool, so a command need not wait for one of
+ *                             them to end (it still waits for a session with its own meter)
  */
 public record PoolSettings(int maxSessions, int maxPerHost, int maxNewPerSecond, int maxWaiting, int maxPerGroup,
                            int urgentReserve) {

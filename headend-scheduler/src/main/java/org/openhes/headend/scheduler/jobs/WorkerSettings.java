@@ -14,7 +14,12 @@ import java.time.Duration;
 public record WorkerSettings(String nodeId, int maxInFlight, int claimBatch, Duration pollInterval, Duration lease,
                              int urgentRoom) {
     public WorkerSettings(String nodeId, int maxInFlight, int claimBatch, Duration pollInterval, Duration lease) {
-        this(nodeId, maxInFlight, claimBatch, pollInterval, lease, Math.max(1, maxInFlight / 20));
+        this(nodeId, maxInFlight, claimBatch, pollInterval, lease, defaultUrgentRoom(maxInFlight));
+    }
+
+    /** 5 % of the bulk room, at least 1. */
+    public static int defaultUrgentRoom(int maxInFlight) {
+        return Math.max(1, maxInFlight / 20);
     }
 
     public WorkerSettings {
