@@ -272,10 +272,10 @@ final class BenchCommand implements Callable<Integer> {
             if (warmup > 0) warmUp(rig);
             double requests0 = rig.node().services().metrics().requestFrames("daily-read");
             long cpu0 = os.getProcessCpuTime();
-            long dbCpu0 = embeddedDatabaseCpuNanos(rig.data());
+            long dbCpu0 = embeddedDatabaseCpuNanos(rig.node());
             double secs = runReadRun(rig.node(), "daily-read");
             double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3 / meters;
-            double dbCpuUs = (embeddedDatabaseCpuNanos(rig.data()) - dbCpu0) / 1e3 / meters;
+            double dbCpuUs = (embeddedDatabaseCpuNanos(rig.node()) - dbCpu0) / 1e3 / meters;
             double rate = meters / secs;
             double[] pct = rig.node().services().metrics().sessionPercentilesMs("daily-read");
             out.put("sessionsPerSecond", round(rate));
@@ -396,7 +396,7 @@ final class BenchCommand implements Callable<Integer> {
     /** CPU time so far of the head-end (this process), the simulator's process and the embedded database. */
     private long[] cpuOf(Rig rig) {
         return new long[] {os.getProcessCpuTime(), rig.simulator() == null ? 0 : cpuNanos(rig.simulator().toHandle()),
-                embeddedDatabaseCpuNanos(rig.data())};
+                embeddedDatabaseCpuNanos(rig.node())};
     }
 
     private void commandsUnderLoad(Map<String, Object> out) throws Exception {
@@ -753,31 +753,33 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * CPU time of the embedded PostgreSQL under {@code dataDir} (its postmaster and backends), from
-     * /proc/PID/stat, in nanoseconds; 0 for a PostgreSQL server, or where there is no /proc.
+     * CPU time of the embedded PostgreSQL (its postmaster, its running processes, and through the
+     * postmaster's children's times those that ended, e.g. autovacuum workers), from /proc/PID/stat, in
+     * nanoseconds; 0 for a PostgreSQL server, or where there is no /proc.
      */
-    private static long embeddedDatabaseCpuNanos(Path dataDir) {
-        try (var files = Files.walk(dataDir, 3)) {
-            Optional<Path> pidFile = files.filter(f -> f.getFileName().toString().equals("postmaster.pid")).findFirst();
-            if (pidFile.isEmpty()) return 0;
-            long pid = Long.parseLong(Files.readAllLines(pidFile.get()).get(0).trim());
-            var postmaster = ProcessHandle.of(pid);
-            if (postmaster.isEmpty()) return 0;
-            return java.util.stream.Stream.concat(postmaster.stream(), postmaster.get().descendants())
-                    .mapToLong(BenchCommand::cpuNanos).sum();
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+    private static long embeddedDatabaseCpuNanos(HeadendNode node) {
+        return node.services().db().embeddedServerProcess().map(postmaster -> {
+            long[] own = procTimes(postmaster);
+            return (own[0] + own[1] + own[2] + own[3]) * NANOS_PER_TICK + postmaster.descendants().mapToLong(BenchCommand::cpuNanos).sum();
+        }).orElse(0L);
     }
+
+    private static final long NANOS_PER_TICK = 10_000_000L; // USER_HZ = 100
 
     /** CPU time (user + system) of one process from /proc/PID/stat, in nanoseconds; 0 if it ended or there is no /proc. */
     private static long cpuNanos(ProcessHandle p) {
+        long[] t = procTimes(p);
+        return (t[0] + t[1]) * NANOS_PER_TICK;
+    }
+
+    /** utime, stime, cutime, cstime of a process in clock ticks (zeros if it ended or there is no /proc). */
+    private static long[] procTimes(ProcessHandle p) {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime + stime, USER_HZ = 100
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]), Long.parseLong(f[14])};
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return new long[4];
         }
     }
 

@@ -205,7 +205,7 @@ public final class HeadendNode implements AutoCloseable {
             }
         };
         try {
-            push = PushListener.start(connector.group(), connector.io(), new java.net.InetSocketAddress(config.httpHost(), config.pushPort()), keys, sink,
+            push = PushListener.start(connector, new java.net.InetSocketAddress(config.httpHost(), config.pushPort()), keys, sink,
                     dbExecutor, clock);
             log.info("push listener on port {}", push.port());
         } catch (InterruptedException e) {

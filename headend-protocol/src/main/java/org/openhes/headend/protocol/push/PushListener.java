@@ -30,7 +30,7 @@ import org.openhes.headend.protocol.apdu.MalformedApdu;
 import org.openhes.headend.protocol.apdu.ReplyGuard;
 import org.openhes.headend.protocol.session.MeterSession;
 import org.openhes.headend.protocol.transport.FrameDecoders;
-import org.openhes.headend.protocol.transport.NettyIo;
+import org.openhes.headend.protocol.transport.MeterConnector;
 
 /**
  * Accepts connections that meters open to push DataNotification APDUs (alarms), over the wrapper
@@ -87,10 +87,10 @@ public final class PushListener implements AutoCloseable {
                 }).bind(bind).sync().channel();
     }
 
-    /** Listens on {@code bind} with the event loops of {@code io} (the meter connector's, typically). */
-    public static PushListener start(EventLoopGroup group, NettyIo io, InetSocketAddress bind, KeyResolver keys, Sink sink,
+    /** Listens on {@code bind} on the meter connector's event loops, with the server channel of their transport. */
+    public static PushListener start(MeterConnector connector, InetSocketAddress bind, KeyResolver keys, Sink sink,
                                      Executor executor, InstantSource clock) throws InterruptedException {
-        return new PushListener(group, io.serverChannel(), bind, keys, sink, executor, clock);
+        return new PushListener(connector.group(), connector.io().serverChannel(), bind, keys, sink, executor, clock);
     }
 
     public int port() {

@@ -31,7 +31,7 @@ public final class MeterConnector implements AutoCloseable {
     private final InstantSource clock;
 
     /**
-     * @param io        the Netty transport (epoll or NIO), see {@link NettyIo#choose}
+     * @param io        the Netty transport (epoll, io_uring or NIO), see {@link NettyIo#choose}
      * @param ioThreads event-loop threads; 0 means one per core (Netty's own default, two per core,
      *                  only adds context switches: the loops never block)
      */
@@ -47,7 +47,7 @@ public final class MeterConnector implements AutoCloseable {
         return group;
     }
 
-    /** The transport the event loops run on (a server on {@link #group()} must use its server channel). */
+    /** The transport the event loops run on (a server on {@link #group()} must use its server channel: the push listener). */
     public NettyIo io() {
         return io;
     }

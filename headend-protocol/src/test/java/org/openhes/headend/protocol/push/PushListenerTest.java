@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.openhes.headend.protocol.transport.MeterConnector;
 import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.simulator.MeterIdentity;
 import org.openhes.headend.simulator.SimulatedFleet;
@@ -20,8 +21,7 @@ import org.openhes.headend.simulator.SimulatorConfig;
 class PushListenerTest {
     @Test
     void cipheredAlarmsAreDecodedAndForgedOnesRejected() throws Exception {
-        NettyIo io = NettyIo.choose("auto");
-        var group = io.newGroup(1);
+        var connector = new MeterConnector(NettyIo.choose("auto"), 1, MeterConnector.DEFAULT_MAX_FRAME, Clock.systemUTC());
         var executor = Executors.newSingleThreadExecutor();
         List<PushListener.PushEvent> events = new CopyOnWriteArrayList<>();
         List<String> rejected = new CopyOnWriteArrayList<>();
@@ -46,7 +46,7 @@ class PushListenerTest {
                     rejected.add(reason);
                 }
             };
-            try (PushListener listener = PushListener.start(group, io, new InetSocketAddress("127.0.0.1", 0), keys, sink, executor, Clock.systemUTC())) {
+            try (PushListener listener = PushListener.start(connector, new InetSocketAddress("127.0.0.1", 0), keys, sink, executor, Clock.systemUTC())) {
                 InetSocketAddress at = new InetSocketAddress("127.0.0.1", listener.port());
                 fleet.pushAlarm(0, at, 0x81L);
                 fleet.pushAlarm(2, at, 0x01L); // the wrong-keys meter: its push does not authenticate
@@ -63,7 +63,7 @@ class PushListenerTest {
                 assertThat(rejected).anySatisfy(r -> assertThat(r).contains("does not decode or authenticate"));
             }
         } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            connector.close();
             executor.shutdown();
         }
     }

@@ -6,8 +6,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -17,10 +19,12 @@ import org.flywaydb.core.Flyway;
  */
 public final class Database implements AutoCloseable {
     private final EmbeddedPostgres embedded;
+    private final Path embeddedDataDir;
     private final HikariDataSource pool;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+    private Database(EmbeddedPostgres embedded, Path embeddedDataDir, HikariDataSource pool) {
         this.embedded = embedded;
+        this.embeddedDataDir = embeddedDataDir;
         this.pool = pool;
     }
 
@@ -49,7 +53,7 @@ public final class Database implements AutoCloseable {
             hc.setInitializationFailTimeout(30_000);
             HikariDataSource ds = new HikariDataSource(hc);
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-            return new Database(pg, ds);
+            return new Database(pg, pg == null ? null : s.embeddedDataDir(), ds);
         } catch (IOException e) {
             closeQuietly(pg);
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + s.embeddedDataDir(), e);
@@ -65,6 +69,17 @@ public final class Database implements AutoCloseable {
             pg.close();
         } catch (IOException ignored) {
             // nothing more to do
+        }
+    }
+
+    /** The embedded server's postmaster process (from its postmaster.pid), for CPU figures; empty for a configured server. */
+    public Optional<ProcessHandle> embeddedServerProcess() {
+        if (embeddedDataDir == null) return Optional.empty();
+        try {
+            String first = Files.readAllLines(embeddedDataDir.resolve("postmaster.pid")).get(0).trim();
+            return ProcessHandle.of(Long.parseLong(first));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
