@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openhes.headend.api.callbacks.CallbackSender;
 import org.openhes.headend.api.config.HeadendConfig;
+import org.openhes.headend.api.http.CommandResource;
 import org.openhes.headend.api.http.HttpApi;
 import org.openhes.headend.api.http.Role;
 import org.openhes.headend.api.http.Throttles;
@@ -135,7 +136,7 @@ public final class HeadendNode implements AutoCloseable {
         });
 
         String secret = config.callbackSecret() != null ? config.callbackSecret() : randomSecret();
-        this.callbacks = new CallbackSender(commands, CallbackSender.signer(secret), HttpApi::commandJson, clock, dbExecutor);
+        this.callbacks = new CallbackSender(commands, CallbackSender.signer(secret), CommandResource::commandJson, clock, dbExecutor);
         JobListener listener = (job, result, finish) -> {
             metrics.finished(job, result, finish);
             callbacks.finished(job, result, finish);
