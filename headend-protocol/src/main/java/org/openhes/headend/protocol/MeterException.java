@@ -1,6 +1,8 @@
 package org.openhes.headend.protocol;
 
+import java.util.List;
 import java.util.Objects;
+import org.openhes.headend.protocol.transport.WireTrace;
 
 /**
  * Every failed meter operation completes its future with this exception. It carries the
@@ -14,16 +16,41 @@ public final class MeterException extends RuntimeException {
     private final MeterFailureKind kind;
     private final String meter;
     private final String step;
+    private final String detail;
+    private final transient List<WireTrace.Entry> trace;
 
     public MeterException(MeterFailureKind kind, String meter, String step, String detail) {
         this(kind, meter, step, detail, null);
     }
 
     public MeterException(MeterFailureKind kind, String meter, String step, String detail, Throwable cause) {
+        this(kind, meter, step, detail, cause, List.of());
+    }
+
+    private MeterException(MeterFailureKind kind, String meter, String step, String detail, Throwable cause, List<WireTrace.Entry> trace) {
         super(format(kind, meter, step, detail), cause, false, cause != null);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.meter = meter;
         this.step = step;
+        this.detail = detail;
+        this.trace = List.copyOf(trace);
+    }
+
+    /** The same failure with the wire trace of the session(s) that led to it (when the caller asked for one). */
+    public MeterException withTrace(List<WireTrace.Entry> entries) {
+        MeterException m = new MeterException(kind, meter, step, detail, getCause(), entries);
+        m.setStackTrace(getStackTrace());
+        return m;
+    }
+
+    /** The frames exchanged up to the failure, when the session was traced; else empty. */
+    public List<WireTrace.Entry> trace() {
+        return trace;
+    }
+
+    /** What went wrong in a few words, without the kind, meter and step (may be null). */
+    public String detail() {
+        return detail;
     }
 
     private static String format(MeterFailureKind kind, String meter, String step, String detail) {

@@ -17,10 +17,22 @@ public enum MeterFailureKind {
     ASSOCIATION_REJECTED(true, "check --client-sap/--server-sap and the authentication mechanism"),
     /** The meter refused our credentials: wrong password, wrong keys or wrong system title. */
     AUTHENTICATION_FAILED(false, "check --ek/--ak (or the password) and the system titles"),
+    /**
+     * The meter closed the connection right after our AARQ, twice, while its public client worked in
+     * between: what many meters do with wrong keys, an unknown system title or a counter below theirs.
+     * Retryable once: the scheduler dead-letters it when the next attempt ends the same way, because
+     * a link that drops connections at random does this too, rarely.
+     */
+    AUTHENTICATION_SUSPECTED(true, "the meter hangs up right after the AARQ but answers its public client: check the keys, the client system title and the invocation counter"),
     /** The meter rejected our invocation counter, and a resynchronisation did not cure it. */
     INVOCATION_COUNTER_OUT_OF_SYNC(true, "read the counter through the public client (SAP 16) and resynchronise"),
     /** The meter refused access to an object or attribute (read-write denied). */
     ACCESS_DENIED(false, "the client SAP lacks the right for this object; check the access rights"),
+    /**
+     * The meter refused the request as a whole (an exception-response such as service-not-supported,
+     * service-unknown or pdu-too-long): the same request will be refused again.
+     */
+    REQUEST_REFUSED(false, "the meter refused the request itself; check that the meter profile fits the meter (headend inspect)"),
     /** The meter does not have the object or attribute. */
     OBJECT_UNAVAILABLE(false, "check the OBIS code in the meter profile"),
     /** A reply could not be decoded, or a frame was broken. */

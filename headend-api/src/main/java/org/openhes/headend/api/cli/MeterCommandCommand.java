@@ -32,16 +32,16 @@ final class MeterCommandCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean json = OneMeter.json(meter);
         CommandResult result = switch (command) {
-            case "disconnect" -> OneMeter.run(meter, "disconnect", s -> s.disconnect());
-            case "reconnect" -> OneMeter.run(meter, "reconnect", s -> s.reconnect());
+            case "disconnect" -> OneMeter.run(meter, "disconnect", s -> s.commands().disconnect());
+            case "reconnect" -> OneMeter.run(meter, "reconnect", s -> s.commands().reconnect());
             case "limit" -> {
                 if (watts == null) throw new OneMeter.BadOption("limit needs --watts W");
-                yield OneMeter.run(meter, "set-power-limit", s -> s.setPowerLimit(watts));
+                yield OneMeter.run(meter, "set-power-limit", s -> s.commands().setPowerLimit(watts));
             }
-            case "unlimit" -> OneMeter.run(meter, "clear-power-limit", s -> s.clearPowerLimit());
+            case "unlimit" -> OneMeter.run(meter, "clear-power-limit", s -> s.commands().clearPowerLimit());
             case "display-balance" -> {
                 if (amount == null) throw new OneMeter.BadOption("display-balance needs --amount A");
-                yield OneMeter.run(meter, "display-balance", s -> s.displayBalance(amount, currency));
+                yield OneMeter.run(meter, "display-balance", s -> s.commands().displayBalance(amount, currency));
             }
             default -> throw new OneMeter.BadOption("unknown command " + command
                     + " (known: disconnect, reconnect, limit, unlimit, display-balance)");

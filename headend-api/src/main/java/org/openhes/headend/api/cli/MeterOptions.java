@@ -38,8 +38,12 @@ public final class MeterOptions {
     @Option(names = "--invocation-counter", description = "Next invocation counter to use; without it a ciphered session first reads the meter's counter through the public client.")
     Long invocationCounter;
 
-    @Option(names = "--profile", defaultValue = "emucs", description = "Meter profile naming the OBIS codes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--profile", defaultValue = "emucs",
+            description = "Meter profile naming the OBIS codes: a name (shipped or in --profiles-dir) or a .profile file (default: ${DEFAULT-VALUE}).")
     String profile;
+
+    @Option(names = "--profiles-dir", paramLabel = "DIR", description = "Directory of *.profile files (as the setting profiles.dir).")
+    String profilesDir;
 
     @Option(names = "--timeout", defaultValue = "10s", description = "Response timeout per exchange (default: ${DEFAULT-VALUE}).")
     String timeout;

@@ -17,6 +17,7 @@ import org.openhes.headend.protocol.MeterException;
 import org.openhes.headend.protocol.Transport;
 import org.openhes.headend.protocol.model.Authentication;
 import org.openhes.headend.protocol.model.MeterProfile;
+import org.openhes.headend.protocol.model.MeterProfiles;
 import org.openhes.headend.protocol.model.MeterSecurity;
 import org.openhes.headend.protocol.model.MeterTarget;
 import org.openhes.headend.protocol.model.Register;
@@ -62,10 +63,23 @@ final class OneMeter {
                 case HLS_GMAC -> MeterSecurity.hlsGmac(hex("--system-title", o.systemTitle), hex("--ek", o.ek), hex("--ak", o.ak));
             };
             MeterEndpoint endpoint = new MeterEndpoint(host, port, Transport.parse(o.transport), o.clientSap, o.serverSap, o.hdlcPhysical);
-            return new MeterTarget(o.meter, endpoint, security, MeterProfile.named(o.profile));
+            return new MeterTarget(o.meter, endpoint, security, profile(o));
         } catch (IllegalArgumentException e) {
             throw new BadOption(e.getMessage());
         }
+    }
+
+    /** {@code --profile}: a profile's name (shipped, or in {@code --profiles-dir}), or a {@code .profile} file. */
+    static MeterProfile profile(MeterOptions o) {
+        if (o.profile.endsWith(".profile")) {
+            java.nio.file.Path file = java.nio.file.Path.of(o.profile);
+            try {
+                return MeterProfiles.parse(file.toString(), java.nio.file.Files.readString(file));
+            } catch (java.io.IOException e) {
+                throw new BadOption("--profile " + o.profile + ": cannot read the file (" + e.getMessage() + ")");
+            }
+        }
+        return MeterProfiles.load(o.profilesDir == null ? null : java.nio.file.Path.of(o.profilesDir)).named(o.profile);
     }
 
     private static byte[] hex(String option, String value) {
@@ -101,6 +115,7 @@ final class OneMeter {
                 return outcome.value();
             } catch (ExecutionException e) {
                 MeterException m = MeterException.find(e);
+                if (m != null && o.trace) printTrace(m.trace()); // a failure is when a field engineer needs the trace most
                 if (m != null) throw m;
                 throw new IllegalStateException(e.getCause());
             }

@@ -37,9 +37,9 @@ final class ReadCommand implements Callable<Integer> {
         LocalDate to = dailyTo == null ? dailyFrom : dailyTo;
         record Result(IndexReading now, List<IndexReading> daily) {
         }
-        Result r = OneMeter.run(meter, "read", s -> s.readIndexes().thenCompose(now -> dailyFrom == null
+        Result r = OneMeter.run(meter, "read", s -> s.reads().indexes().thenCompose(now -> dailyFrom == null
                 ? CompletableFuture.completedFuture(new Result(now, List.of()))
-                : s.readDailyIndexes(dailyFrom, to, zone).thenApply(rows -> new Result(now, rows))));
+                : s.reads().dailyIndexes(dailyFrom, to, zone).thenApply(rows -> new Result(now, rows))));
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("meter", meter.meter);

@@ -22,7 +22,7 @@ public record HeadendConfig(
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
-        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve) {
+        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -79,7 +79,8 @@ public record HeadendConfig(
                 s.integer("pool.per.group", 0, 0, 1_000_000),
                 s.string("pool.group.label", "cell"),
                 s.duration("clock.max.drift", Duration.ofSeconds(30)),
-                s.integer("pool.urgent.reserve", PoolSettings.defaultUrgentReserve(poolMax), 0, poolMax - 1));
+                s.integer("pool.urgent.reserve", PoolSettings.defaultUrgentReserve(poolMax), 0, poolMax - 1),
+                s.get("profiles.dir").map(Path::of).orElse(null));
     }
 
     private static String hostName() {

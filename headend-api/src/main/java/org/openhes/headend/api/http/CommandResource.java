@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.openhes.headend.protocol.session.MeterSession;
+import org.openhes.headend.protocol.session.MeterCommands;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.events.EventStore;
 import org.openhes.headend.scheduler.jobs.JobWorker;
@@ -63,9 +63,9 @@ public final class CommandResource {
                     throw ApiProblem.badRequest("watts", "watts must be an integer number of watts");
                 }
                 long w = b.get("watts").asLong();
-                if (w < MeterSession.MIN_POWER_LIMIT_W || w > MeterSession.MAX_POWER_LIMIT_W) {
-                    throw ApiProblem.badRequest("watts", "power limit must be between " + MeterSession.MIN_POWER_LIMIT_W + " and "
-                            + MeterSession.MAX_POWER_LIMIT_W + " W (was " + w + ")");
+                if (w < MeterCommands.MIN_POWER_LIMIT_W || w > MeterCommands.MAX_POWER_LIMIT_W) {
+                    throw ApiProblem.badRequest("watts", "power limit must be between " + MeterCommands.MIN_POWER_LIMIT_W + " and "
+                            + MeterCommands.MAX_POWER_LIMIT_W + " W (was " + w + ")");
                 }
                 params.put("watts", w);
             }

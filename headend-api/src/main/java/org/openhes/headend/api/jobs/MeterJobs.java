@@ -23,6 +23,7 @@ import org.openhes.headend.protocol.model.IndexReading;
 import org.openhes.headend.protocol.model.MeterTarget;
 import org.openhes.headend.protocol.model.Register;
 import org.openhes.headend.protocol.session.MeterClient;
+import org.openhes.headend.protocol.session.MeterReads;
 import org.openhes.headend.protocol.session.MeterSession;
 import org.openhes.headend.scheduler.jobs.ClaimedJob;
 import org.openhes.headend.scheduler.jobs.JobHandler;
@@ -128,7 +129,7 @@ public final class MeterJobs implements JobHandler {
                 .thenCompose(target -> target.isEmpty()
                         ? CompletableFuture.completedFuture(JobResult.failure("UNKNOWN_METER", false, "meter " + job.meterId() + " is not registered"))
                         : run(job, payload, target.get(), prepared))
-                .exceptionally(MeterJobs::failure);
+                .exceptionally(e -> failure(job, e));
     }
 
     private CompletableFuture<java.util.Optional<MeterTarget>> targetOf(String meterId) {
@@ -140,7 +141,7 @@ public final class MeterJobs implements JobHandler {
             case DAILY_READ -> dailyRead(target, dateOf(payload), prepared);
             case ON_DEMAND_READ -> onDemandRead(target, payload.path("trace").asBoolean(false));
             case COMMAND -> command(target, payload);
-            case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.setClock(clock.instant()))
+            case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.reads().setClock(clock.instant()))
                     .thenApply(t -> JobResult.success(json(Map.of("clock", t.toString()))));
         };
     }
@@ -152,7 +153,7 @@ public final class MeterJobs implements JobHandler {
         return missingDays
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
-                    return client.withSession(target, "daily-read", s -> s.readDaily(from, date, zone)
+                    return client.withSession(target, "daily-read", s -> s.reads().daily(from, date, zone)
                             .thenApply(d -> new DailyResult(d.rows(), d.gasAndClock())));
                 })
                 .thenCompose(result -> {
@@ -171,11 +172,11 @@ public final class MeterJobs implements JobHandler {
                 });
     }
 
-    private record DailyResult(List<IndexReading> rows, MeterSession.GasAndClock gas) {
+    private record DailyResult(List<IndexReading> rows, MeterReads.GasAndClock gas) {
     }
 
     private CompletableFuture<JobResult> onDemandRead(MeterTarget target, boolean trace) {
-        return client.withSession(target, "on-demand-read", new MeterClient.Options(trace, false, true), MeterSession::readIndexes)
+        return client.withSession(target, "on-demand-read", new MeterClient.Options(trace, false, true), s -> s.reads().indexes())
                 .thenApply(o -> {
                     if (trace) traces.add(target.meterId(), new TraceLog.Session(clock.instant(), "on-demand-read", "SUCCEEDED", o.trace()));
                     return o.value();
@@ -192,11 +193,11 @@ public final class MeterJobs implements JobHandler {
     private CompletableFuture<JobResult> command(MeterTarget target, JsonNode p) {
         String type = p.path("type").asText();
         Function<MeterSession, CompletableFuture<CommandResult>> op = switch (type) {
-            case "DISCONNECT" -> MeterSession::disconnect;
-            case "RECONNECT" -> MeterSession::reconnect;
-            case "SET_POWER_LIMIT" -> s -> s.setPowerLimit(p.path("watts").asLong());
-            case "CLEAR_POWER_LIMIT" -> MeterSession::clearPowerLimit;
-            case "DISPLAY_BALANCE" -> s -> s.displayBalance(new BigDecimal(p.path("amount").asText()), p.path("currency").asText("EUR"));
+            case "DISCONNECT" -> s -> s.commands().disconnect();
+            case "RECONNECT" -> s -> s.commands().reconnect();
+            case "SET_POWER_LIMIT" -> s -> s.commands().setPowerLimit(p.path("watts").asLong());
+            case "CLEAR_POWER_LIMIT" -> s -> s.commands().clearPowerLimit();
+            case "DISPLAY_BALANCE" -> s -> s.commands().displayBalance(new BigDecimal(p.path("amount").asText()), p.path("currency").asText("EUR"));
             default -> null;
         };
         if (op == null) return CompletableFuture.completedFuture(JobResult.failure("INVALID_REQUEST", false, "unsupported command " + type));
@@ -233,8 +234,17 @@ public final class MeterJobs implements JobHandler {
         return out;
     }
 
-    private static JobResult failure(Throwable e) {
+    /**
+     * The job's failure for the queue. A suspected authentication failure is retried once: it is
+     * dead-lettered only when the previous attempt ended the same way (a link dropping connections at
+     * random would do it once, rarely; wrong keys do it every time).
+     */
+    static JobResult failure(ClaimedJob job, Throwable e) {
         MeterException m = MeterException.find(e);
+        if (m != null && m.kind() == org.openhes.headend.protocol.MeterFailureKind.AUTHENTICATION_SUSPECTED) {
+            boolean again = m.kind().name().equals(job.lastFailureKind());
+            return JobResult.failure(m.kind().name(), !again, m.getMessage() + (again ? " (on two attempts in a row)" : ""));
+        }
         if (m != null) return JobResult.failure(m.kind().name(), m.retryable(), m.getMessage());
         Throwable c = e.getCause() != null ? e.getCause() : e;
         return JobResult.failure("INTERNAL", true, c.toString());

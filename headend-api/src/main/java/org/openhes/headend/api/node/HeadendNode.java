@@ -22,6 +22,7 @@ import org.openhes.headend.api.http.Tokens;
 import org.openhes.headend.api.jobs.BatchWriter;
 import org.openhes.headend.api.jobs.MeterJobs;
 import org.openhes.headend.api.metrics.HeadendMetrics;
+import org.openhes.headend.protocol.model.MeterProfiles;
 import org.openhes.headend.protocol.pool.PoolSettings;
 import org.openhes.headend.protocol.push.PushListener;
 import org.openhes.headend.protocol.pool.SessionPool;
@@ -117,7 +118,8 @@ public final class HeadendNode implements AutoCloseable {
         this.counterStore = new DbInvocationCounterStore(counters, dbExecutor);
         this.client = new MeterClient(connector, pool, counterStore, new MeterMetadataCache(),
                 new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
-        this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel());
+        this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel(),
+                MeterProfiles.load(config.profilesDir()));
         this.readWriter = readWriter(reads, READ_WRITER_FLUSHERS);
         MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays());
         // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.

@@ -5,7 +5,7 @@ import java.util.Optional;
 import org.openhes.headend.protocol.MeterEndpoint;
 import org.openhes.headend.protocol.Transport;
 import org.openhes.headend.protocol.model.Authentication;
-import org.openhes.headend.protocol.model.MeterProfile;
+import org.openhes.headend.protocol.model.MeterProfiles;
 import org.openhes.headend.protocol.model.MeterSecurity;
 import org.openhes.headend.protocol.model.MeterTarget;
 import org.openhes.headend.scheduler.keys.KeyVault;
@@ -20,13 +20,22 @@ public final class MeterDirectory {
     private final byte[] clientSystemTitle;
 
     private final String groupLabel;
+    private final MeterProfiles profiles;
 
-    /** {@code groupLabel}: the meter label whose value is the pool's throttling group (e.g. {@code cell}). */
-    public MeterDirectory(MeterRegistry registry, KeyVault vault, byte[] clientSystemTitle, String groupLabel) {
+    /**
+     * {@code groupLabel}: the meter label whose value is the pool's throttling group (e.g. {@code cell});
+     * {@code profiles}: the meter profiles meters are registered with.
+     */
+    public MeterDirectory(MeterRegistry registry, KeyVault vault, byte[] clientSystemTitle, String groupLabel, MeterProfiles profiles) {
         this.registry = registry;
         this.vault = vault;
         this.clientSystemTitle = clientSystemTitle.clone();
         this.groupLabel = groupLabel;
+        this.profiles = profiles;
+    }
+
+    public MeterProfiles profiles() {
+        return profiles;
     }
 
     private final java.util.concurrent.ConcurrentHashMap<String, MeterTarget> prefetched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -57,7 +66,7 @@ public final class MeterDirectory {
         MeterEndpoint ep = new MeterEndpoint(m.host(), m.port(), Transport.parse(m.transport()), m.clientSap(), m.serverSap(),
                 m.hdlcPhysical());
         String group = groupLabel == null ? null : m.labels().get(groupLabel);
-        return new MeterTarget(m.id(), ep, security, MeterProfile.named(m.profile()), group == null ? null : groupLabel + "=" + group);
+        return new MeterTarget(m.id(), ep, security, profiles.named(m.profile()), group == null ? null : groupLabel + "=" + group);
     }
 
     public String clientSystemTitleHex() {

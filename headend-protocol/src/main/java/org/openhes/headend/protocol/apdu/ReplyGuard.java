@@ -32,7 +32,7 @@ public final class ReplyGuard {
 
     static final int AARE = 0x61, RLRE = 0x63, EXCEPTION_RESPONSE = 0xD8, CONFIRMED_SERVICE_ERROR = 0x0E,
             GET_RESPONSE = 0xC4, SET_RESPONSE = 0xC5, ACTION_RESPONSE = 0xC7, DATA_NOTIFICATION = 0x0F,
-            EVENT_NOTIFICATION = 0xC2, GENERAL_GLO = 0xDB, GENERAL_DED = 0xDC;
+            EVENT_NOTIFICATION = 0xC2, GENERAL_GLO = 0xDB, GENERAL_DED = 0xDC, GENERAL_BLOCK_TRANSFER = 0xE0;
     static final int AUTHENTICATED_ENCRYPTION_SUITE_0 = 0x30;
     private static final int TAG_BYTES = 12;
 
@@ -125,9 +125,10 @@ public final class ReplyGuard {
     private void apdu(byte[] a, int pos, int end, boolean deciphered) {
         int tag = AxdrData.u8(a, pos, end, "an APDU tag");
         switch (tag) {
-            case AARE, RLRE, EXCEPTION_RESPONSE, CONFIRMED_SERVICE_ERROR -> {
+            case AARE, RLRE, CONFIRMED_SERVICE_ERROR -> {
                 // BER or fixed fields, read by the codec's own association code; no Data inside
             }
+            case EXCEPTION_RESPONSE -> throw exceptionResponse(a, pos, end, deciphered);
             case GET_RESPONSE, SET_RESPONSE, ACTION_RESPONSE -> {
                 if (keys != null && !deciphered) {
                     throw new MalformedApdu(pos, "plaintext reply (tag " + hex(tag) + ") in a ciphered association");
@@ -137,7 +138,14 @@ public final class ReplyGuard {
             }
             case DATA_NOTIFICATION, EVENT_NOTIFICATION, 0xCA, 0xD2 ->
                     throw new MalformedApdu(pos, "notification inside a session (pushes go to the push listener)");
-            case 0xE0 -> throw new MalformedApdu(pos, "general block transfer, which was not negotiated");
+            case GENERAL_BLOCK_TRANSFER -> {
+                // jDLMS ciphers an exception-response under the tag 0xD8 + 8, which is general block transfer's
+                if (keys != null && !deciphered && securityHeaderFollows(a, pos, end)) {
+                    byte[] plain = decipher(a, pos, end, false);
+                    if (plain.length >= 3 && (plain[0] & 0xFF) == EXCEPTION_RESPONSE) throw ExceptionResponse.parse(plain, 0, plain.length, true);
+                }
+                throw new MalformedApdu(pos, "general block transfer, which was not negotiated");
+            }
             case 0xDD, 0xDF -> throw new MalformedApdu(pos, "general ciphering or signing, which was not negotiated");
             case 0xCC, 0xCD, 0xCF, 0xD4, 0xD5, 0xD7, GENERAL_GLO, GENERAL_DED -> {
                 if (keys == null) throw new MalformedApdu(pos, "ciphered reply (tag " + hex(tag) + ") in a plaintext association");
@@ -147,6 +155,30 @@ public final class ReplyGuard {
             }
             default -> throw new MalformedApdu(pos, "unexpected APDU tag " + hex(tag));
         }
+    }
+
+    /**
+     * An exception-response in plaintext ({@code D8 state service}) or ciphered ({@code D8} followed by a
+     * security header, as some meters send it in a ciphered association), as the typed refusal.
+     */
+    private ExceptionResponse exceptionResponse(byte[] a, int pos, int end, boolean deciphered) {
+        if (keys != null && !deciphered && securityHeaderFollows(a, pos, end)) {
+            byte[] plain = decipher(a, pos, end, false);
+            if (plain.length < 3 || (plain[0] & 0xFF) != EXCEPTION_RESPONSE) {
+                throw new MalformedApdu(pos, "ciphered exception-response holding another APDU");
+            }
+            return ExceptionResponse.parse(plain, 0, plain.length, true);
+        }
+        if (end - pos < 3) throw new MalformedApdu(pos, "exception-response of " + (end - pos) + " bytes");
+        return ExceptionResponse.parse(a, pos, end, deciphered);
+    }
+
+    /** Whether the tag at {@code pos} is followed by a length covering the rest and suite 0's security control. */
+    private static boolean securityHeaderFollows(byte[] a, int pos, int end) {
+        if (end - pos < 2 + 5 + TAG_BYTES) return false;
+        long n = AxdrData.length(a, pos + 1, end);
+        int p = AxdrData.afterLength(a, pos + 1);
+        return n == end - p && p < end && (a[p] & 0xFF) == AUTHENTICATED_ENCRYPTION_SUITE_0;
     }
 
     private void getResponse(byte[] a, int p, int end) {

@@ -1,31 +1,72 @@
 package org.openhes.headend.protocol.model;
 
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Where a meter model keeps what the head-end needs. Every OBIS code the operations use comes from
- * here, so a different meter model is a different profile, not a code change.
+ * Where a meter model keeps what the head-end needs, and how it wants to be asked. Every OBIS code the
+ * operations use comes from here, so a different meter model is a different profile (a file, see
+ * {@link MeterProfiles}), not a code change.
+ *
+ * @param name               the name meters are registered with (e.g. {@code emucs})
+ * @param description        one line for people
+ * @param indexRegisters     the four energy index registers (import day, import night, export day, export night)
+ * @param dailyProfile       the profile generic capturing the indexes at midnight
+ * @param dailyProfileAccess how to select its rows
+ * @param clock              the clock object
+ * @param disconnector       the disconnect control object
+ * @param limiter            the limiter object
+ * @param activePower        the register the limiter monitors when the meter does not say (attribute 2 of the limiter)
+ * @param message            the data object whose text the meter shows the customer
+ * @param messageMaxLength   the longest text the message object takes
+ * @param gasIndex           the gas index on the M-Bus channel (extended register)
+ * @param invocationCounter  the data object holding the meter's invocation counter, readable by the public client
+ * @param publicClientSap    the client SAP of the public client
+ * @param tariff             the data object holding the current tariff
+ * @param association        the current association object (object list, HLS pass 3/4)
  */
-public record MeterProfile(String name, List<String> indexRegisters, String dailyProfile, String clock,
-                           String disconnector, String limiter, String activePower, String message,
-                           String gasIndex, String invocationCounter, String tariff, int messageMaxLength) {
+public record MeterProfile(String name, String description, List<String> indexRegisters, String dailyProfile,
+                           ProfileAccess dailyProfileAccess, String clock, String disconnector, String limiter,
+                           String activePower, String message, int messageMaxLength, String gasIndex,
+                           String invocationCounter, int publicClientSap, String tariff, String association) {
     public MeterProfile {
+        Objects.requireNonNull(name, "name");
         indexRegisters = List.copyOf(indexRegisters);
+        Objects.requireNonNull(dailyProfileAccess, "dailyProfileAccess");
     }
 
-    /** E-MUCS (Belgian DSOs' companion specification), as in the project's DLMS notes. */
+    /** The shipped default: e-MUCS (the Belgian DSOs' companion specification), as in the project's DLMS notes. */
     public static MeterProfile emucs() {
-        return new MeterProfile("emucs",
-                List.of("1-0:1.8.1.255", "1-0:1.8.2.255", "1-0:2.8.1.255", "1-0:2.8.2.255"),
-                "1-0:99.2.0.255", "0-0:1.0.0.255", "0-0:96.3.10.255", "0-0:17.0.0.255", "1-0:1.7.0.255",
-                "0-0:96.13.1.255", "0-1:24.2.1.255", "0-0:43.1.0.255", "0-0:96.14.0.255", 64);
+        return MeterProfiles.builtIn().named("emucs");
     }
 
-    public static MeterProfile named(String name) {
-        return switch (name == null ? "emucs" : name.trim().toLowerCase(Locale.ROOT)) {
-            case "emucs", "" -> emucs();
-            default -> throw new IllegalArgumentException("unknown meter profile " + name + " (known: emucs)");
-        };
+    /**
+     * An object the head-end uses: the interface class it expects, the attributes it reads and writes and
+     * the methods it invokes.
+     */
+    public record ObjectUse(String role, String obis, int classId, List<Integer> reads, List<Integer> writes, List<Integer> methods) {
+        public ObjectUse {
+            reads = List.copyOf(reads);
+            writes = List.copyOf(writes);
+            methods = List.copyOf(methods);
+        }
+    }
+
+    /** Every object this profile names, for comparing it with what a meter has (headend inspect). */
+    public List<ObjectUse> objects() {
+        var out = new java.util.ArrayList<ObjectUse>();
+        for (int k = 0; k < indexRegisters.size(); k++) {
+            out.add(new ObjectUse("index register " + (k + 1), indexRegisters.get(k), 3, List.of(2, 3), List.of(), List.of()));
+        }
+        out.add(new ObjectUse("daily profile", dailyProfile, 7, List.of(2, 3), List.of(), List.of()));
+        out.add(new ObjectUse("clock", clock, 8, List.of(2), List.of(2), List.of()));
+        out.add(new ObjectUse("disconnector", disconnector, 70, List.of(2, 3), List.of(), List.of(1, 2)));
+        out.add(new ObjectUse("limiter", limiter, 71, List.of(2, 4), List.of(4), List.of()));
+        out.add(new ObjectUse("limiter's monitored value", activePower, 3, List.of(3), List.of(), List.of()));
+        out.add(new ObjectUse("message", message, 1, List.of(2), List.of(2), List.of()));
+        out.add(new ObjectUse("gas index", gasIndex, 4, List.of(2, 3), List.of(), List.of()));
+        out.add(new ObjectUse("invocation counter", invocationCounter, 1, List.of(2), List.of(), List.of()));
+        out.add(new ObjectUse("tariff", tariff, 1, List.of(2), List.of(), List.of()));
+        return out;
     }
 }

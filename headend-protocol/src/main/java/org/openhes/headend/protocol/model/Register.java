@@ -25,6 +25,13 @@ public record Register(String obis, BigDecimal value, String unit) {
         return new Register(obis, value, unit);
     }
 
+    /** Applies a DLMS scaler to a raw value of any integer or decimal type (long64 registers exceed a long). */
+    public static Register scaled(String obis, BigDecimal raw, int scaler, String unit) {
+        BigDecimal value = raw.scaleByPowerOfTen(scaler);
+        if (value.scale() < 0) value = value.setScale(0);
+        return new Register(obis, value, unit);
+    }
+
     @Override
     public String toString() {
         return obis + " = " + value.toPlainString() + (unit.isEmpty() ? "" : " " + unit);

@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.openhes.headend.protocol.apdu.MalformedApdu;
 import org.openhes.headend.protocol.apdu.ReplyGuard;
-import org.openhes.headend.protocol.session.MeterSession;
+import org.openhes.headend.protocol.session.DlmsValues;
 import org.openhes.headend.protocol.transport.FrameDecoders;
 import org.openhes.headend.protocol.transport.MeterConnector;
 
@@ -185,9 +185,9 @@ public final class PushListener implements AutoCloseable {
         if (!notify.getData(new GXByteBuffer(frame), reply) || reply.getValue() == null) return null;
         List<Object> values = new ArrayList<>();
         if (reply.getValue() instanceof List<?> l) {
-            for (Object o : l) values.add(MeterSession.printable(o));
+            for (Object o : l) values.add(DlmsValues.printable(o));
         } else {
-            values.add(MeterSession.printable(reply.getValue()));
+            values.add(DlmsValues.printable(reply.getValue()));
         }
         return new PushEvent(found == null ? null : found.meterId(), titleHex, at, found != null, values);
     }

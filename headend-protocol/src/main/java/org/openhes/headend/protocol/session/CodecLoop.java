@@ -45,12 +45,12 @@ public final class CodecLoop {
         r = exchange(c, meter, c.getApplicationAssociationRequest());
         c.parseApplicationAssociationResponse(r.getData());
         List<Entry<GXDLMSObject, Integer>> items = new ArrayList<>();
-        for (String obis : target.profile().indexRegisters()) items.add(new SimpleEntry<>(new GXDLMSRegister(MeterSession.ln(obis)), 2));
+        for (String obis : target.profile().indexRegisters()) items.add(new SimpleEntry<>(new GXDLMSRegister(DlmsValues.ln(obis)), 2));
         r = exchange(c, meter, c.readList(items));
         int values = ((List<?>) r.getValue()).size();
-        GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(MeterSession.ln(target.profile().dailyProfile()));
-        pg.addCaptureObject(new GXDLMSClock(MeterSession.ln(target.profile().clock())), 2, 0);
-        for (String obis : target.profile().indexRegisters()) pg.addCaptureObject(new GXDLMSRegister(MeterSession.ln(obis)), 2, 0);
+        GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(DlmsValues.ln(target.profile().dailyProfile()));
+        pg.addCaptureObject(new GXDLMSClock(DlmsValues.ln(target.profile().clock())), 2, 0);
+        for (String obis : target.profile().indexRegisters()) pg.addCaptureObject(new GXDLMSRegister(DlmsValues.ln(obis)), 2, 0);
         Date at = Date.from(day.atStartOfDay(zone).toInstant());
         r = exchange(c, meter, c.readRowsByRange(pg, at, at));
         c.updateValue(pg, 2, r.getValue());

@@ -3,6 +3,8 @@ package org.openhes.headend.protocol.session;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +41,6 @@ public final class MeterClient {
     /** The work's result and, if asked, the session's wire trace. */
     public record Outcome<T>(T value, List<WireTrace.Entry> trace) {
     }
-
-    /** The public client: no security, reads the invocation counter. */
-    public static final int PUBLIC_CLIENT_SAP = 16;
 
     private final MeterConnector connector;
     private final SessionPool pool;
@@ -80,14 +79,19 @@ public final class MeterClient {
             Instant started = clock.instant();
             events.slotGranted(operation, Duration.between(asked, started));
             events.sessionStarted(operation);
-            CompletableFuture<Outcome<T>> run = runAfterCounterCheck(target, operation, options, work);
-            CompletableFuture<Outcome<T>> bounded = run.orTimeout(timeouts.session().toMillis(), TimeUnit.MILLISECONDS);
-            return bounded.handle((outcome, error) -> {
+            List<WireTrace.Entry> trace = Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<T> run = runAfterCounterCheck(target, operation, options, trace, work);
+            CompletableFuture<T> bounded = run.orTimeout(timeouts.session().toMillis(), TimeUnit.MILLISECONDS);
+            return bounded.handle((value, error) -> {
                 permit.release();
                 MeterException failure = error == null ? null : failure(target, error);
                 events.sessionEnded(operation, failure == null ? null : failure.kind(), Duration.between(started, clock.instant()));
-                if (failure != null) throw failure;
-                return outcome;
+                List<WireTrace.Entry> frames;
+                synchronized (trace) {
+                    frames = List.copyOf(trace);
+                }
+                if (failure != null) throw options.trace() ? failure.withTrace(frames) : failure;
+                return new Outcome<>(value, frames);
             });
         });
     }
@@ -103,54 +107,88 @@ public final class MeterClient {
         return new MeterException(MeterFailureKind.MALFORMED_RESPONSE, target.label(), "session", c.toString(), c);
     }
 
-    private <T> CompletableFuture<Outcome<T>> runAfterCounterCheck(MeterTarget target, String operation, Options options,
-                                                                  Function<MeterSession, CompletableFuture<T>> work) {
-        CompletableFuture<Void> ready = options.readCounterFirst() && target.security().ciphered()
-                ? resynchronise(target) : CompletableFuture.completedFuture(null);
-        return ready.thenCompose(v -> attempt(target, operation, options, work).exceptionallyCompose(e -> {
+    /**
+     * The session, and the one retry a meter's answer can call for: after an invocation-counter error
+     * (the counter resynchronised through the public client), after a deciphering error at the AARQ when
+     * the meter's counter turns out ahead of ours, and after a hang-up right after the AARQ (what many
+     * meters do with wrong keys or a counter below theirs): the counter is read through the public
+     * client, the session tried once more, and a second hang-up at the same step is
+     * {@link MeterFailureKind#AUTHENTICATION_SUSPECTED}. A meter whose public client is not answered
+     * either is dropping every connection: that is the first failure, as it came.
+     */
+    private <T> CompletableFuture<T> runAfterCounterCheck(MeterTarget target, String operation, Options options,
+                                                          List<WireTrace.Entry> trace, Function<MeterSession, CompletableFuture<T>> work) {
+        boolean ciphered = target.security().ciphered();
+        CompletableFuture<Void> ready = options.readCounterFirst() && ciphered
+                ? resynchronise(target, options, trace) : CompletableFuture.completedFuture(null);
+        return ready.thenCompose(v -> attempt(target, operation, options, trace, work).exceptionallyCompose(e -> {
             MeterException m = MeterException.find(e);
-            if (m == null || !target.security().ciphered()) return CompletableFuture.failedFuture(e);
+            if (m == null) return CompletableFuture.failedFuture(e);
+            if (hungUpAfterAarq(m)) {
+                // Whether the meter talks to its public client tells a dropped link from a refused AARQ.
+                CompletableFuture<Boolean> counterChecked = ciphered ? resynchroniseIfBehind(target, options, trace)
+                        : attempt(publicClient(target), "public-association", options, trace, s -> CompletableFuture.completedFuture(false));
+                return counterChecked.handle((behind, unreachable) -> unreachable == null ? behind : null).thenCompose(behind -> {
+                    if (behind == null) return CompletableFuture.<T>failedFuture(m); // the meter drops every connection
+                    if (behind) events.counterResynchronised();
+                    return attempt(target, operation, options, trace, work).exceptionallyCompose(again -> {
+                        MeterException m2 = MeterException.find(again);
+                        if (m2 == null || !hungUpAfterAarq(m2)) return CompletableFuture.failedFuture(again);
+                        return CompletableFuture.failedFuture(new MeterException(MeterFailureKind.AUTHENTICATION_SUSPECTED,
+                                target.label(), "associate AARQ", "the meter closed the connection right after the AARQ twice"
+                                + (behind ? ", after our invocation counter was moved past the meter's," : "")
+                                + " while its public client was answered", m2));
+                    });
+                });
+            }
+            if (!ciphered) return CompletableFuture.failedFuture(e);
             if (m.kind() == MeterFailureKind.INVOCATION_COUNTER_OUT_OF_SYNC) {
                 // The meter has seen a higher counter (another head-end, a restored backup): catch up once.
                 events.counterResynchronised();
-                return resynchronise(target).thenCompose(x -> attempt(target, operation, options, work));
+                return resynchronise(target, options, trace).thenCompose(x -> attempt(target, operation, options, trace, work));
             }
             if (m.kind() == MeterFailureKind.AUTHENTICATION_FAILED && m.step() != null && m.step().startsWith("associate AARQ")) {
                 // Many meters answer a stale counter with a plain deciphering error: look at the meter's
                 // counter; only if it is ahead of ours is it a counter problem, otherwise the keys are wrong.
-                return resynchroniseIfBehind(target).thenCompose(behind -> {
-                    if (!behind) return CompletableFuture.<Outcome<T>>failedFuture(m);
+                return resynchroniseIfBehind(target, options, trace).thenCompose(behind -> {
+                    if (!behind) return CompletableFuture.<T>failedFuture(m);
                     events.counterResynchronised();
-                    return attempt(target, operation, options, work);
+                    return attempt(target, operation, options, trace, work);
                 });
             }
             return CompletableFuture.failedFuture(e);
         }));
     }
 
-    /** Reads the meter's counter through the public client and moves the store past it. */
-    private CompletableFuture<Void> resynchronise(MeterTarget target) {
-        MeterTarget pub = new MeterTarget(target.meterId(), target.endpoint().withClientSap(PUBLIC_CLIENT_SAP),
+    private static boolean hungUpAfterAarq(MeterException m) {
+        return m.kind() == MeterFailureKind.CONNECTION_LOST && "associate AARQ".equals(m.step());
+    }
+
+    /** The public client's view of the meter: same address, the profile's public SAP, no security. */
+    private static MeterTarget publicClient(MeterTarget target) {
+        return new MeterTarget(target.meterId(), target.endpoint().withClientSap(target.profile().publicClientSap()),
                 MeterSecurity.none(), target.profile());
-        return attempt(pub, "counter-resync", Options.DEFAULT, MeterSession::readInvocationCounter)
-                .thenCompose(o -> counters.advancePast(target.meterId(), target.endpoint().clientSap(), o.value()));
+    }
+
+    /** Reads the meter's counter through the public client and moves the store past it. */
+    private CompletableFuture<Void> resynchronise(MeterTarget target, Options options, List<WireTrace.Entry> trace) {
+        return attempt(publicClient(target), "counter-resync", options, trace, s -> s.reads().invocationCounter())
+                .thenCompose(value -> counters.advancePast(target.meterId(), target.endpoint().clientSap(), value));
     }
 
     /** Reads the meter's counter; when it is at or past what we would use next, moves the store past it. */
-    private CompletableFuture<Boolean> resynchroniseIfBehind(MeterTarget target) {
-        MeterTarget pub = new MeterTarget(target.meterId(), target.endpoint().withClientSap(PUBLIC_CLIENT_SAP),
-                MeterSecurity.none(), target.profile());
+    private CompletableFuture<Boolean> resynchroniseIfBehind(MeterTarget target, Options options, List<WireTrace.Entry> trace) {
         int sap = target.endpoint().clientSap();
-        return attempt(pub, "counter-resync", Options.DEFAULT, MeterSession::readInvocationCounter).thenCompose(o ->
+        return attempt(publicClient(target), "counter-resync", options, trace, s -> s.reads().invocationCounter()).thenCompose(value ->
                 counters.reserve(target.meterId(), sap, 1).thenCompose(ours -> {
-                    if (o.value() < ours) return CompletableFuture.completedFuture(false);
-                    return counters.advancePast(target.meterId(), sap, o.value()).thenApply(v -> true);
+                    if (value < ours) return CompletableFuture.completedFuture(false);
+                    return counters.advancePast(target.meterId(), sap, value).thenApply(v -> true);
                 }));
     }
 
-    /** One connection: connect, open, work, release, close. */
-    private <T> CompletableFuture<Outcome<T>> attempt(MeterTarget target, String operation, Options options,
-                                                     Function<MeterSession, CompletableFuture<T>> work) {
+    /** One connection: connect, open, work, release, close; its frames go to {@code trace} when traced. */
+    private <T> CompletableFuture<T> attempt(MeterTarget target, String operation, Options options, List<WireTrace.Entry> trace,
+                                             Function<MeterSession, CompletableFuture<T>> work) {
         return connector.connect(target.label(), target.endpoint(), timeouts.connect(), options.trace()).thenCompose(link -> {
             MeterSession session = new MeterSession(target, link, counters, cache, timeouts, clock);
             CompletableFuture<T> result = session.open().thenCompose(v -> work.apply(session)).handle((value, error) -> {
@@ -163,14 +201,10 @@ public final class MeterClient {
                             .handle((v, e) -> null))
                     .thenCompose(v -> {
                         events.requestsSent(operation, link.framesSent());
+                        if (link.trace() != null) trace.addAll(link.trace().entries());
                         return link.close();
                     })
-                    .thenCompose(v -> result.thenApply(value -> new Outcome<>(value, traceOf(link))));
+                    .thenCompose(v -> result);
         });
-    }
-
-
-    private static List<WireTrace.Entry> traceOf(MeterLink link) {
-        return link.trace() == null ? List.of() : link.trace().entries();
     }
 }

@@ -91,7 +91,7 @@ public class ReplyFuzzTest {
             aarq.release();
             s.link.channel().writeInbound(Unpooled.wrappedBuffer(aare));
             assertThat(open).isCompleted();
-            var read = s.session.get(3, "1-0:1.8.1.255", 2);
+            var read = s.session.access().get(3, "1-0:1.8.1.255", 2);
             Object request = s.link.channel().readOutbound();
             if (request != null) ((io.netty.buffer.ByteBuf) request).release();
             try {

@@ -25,7 +25,7 @@ class HostileReplyTest {
             SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(false);
             associate(s, meter);
 
-            var read = s.session.get(3, "1-0:1.8.1.255", 2);
+            var read = s.session.access().get(3, "1-0:1.8.1.255", 2);
             ByteBuf request = s.link.channel().readOutbound();
             int invokeId = request.getUnsignedByte(8 + 2); // wrapper header, C0 01, invoke-id-and-priority
             request.release();
@@ -54,7 +54,7 @@ class HostileReplyTest {
             SessionOnEmbeddedChannel s = new SessionOnEmbeddedChannel(target);
             associate(s, meter);
 
-            var read = s.session.get(3, "1-0:1.8.1.255", 2);
+            var read = s.session.access().get(3, "1-0:1.8.1.255", 2);
             ByteBuf request = s.link.channel().readOutbound();
             request.release();
             // the invoke-id is inside the ciphered request; C1 is what this client uses

@@ -25,7 +25,7 @@ class MeterFailuresTcpTest {
 
     static MeterFailureKind failureOf(SimulatorFixture f, MeterTarget target) {
         try {
-            MeterSessionTcpTest.await(f.client.withSession(target, "read", MeterSession::readIndexes));
+            MeterSessionTcpTest.await(f.client.withSession(target, "read", s -> s.reads().indexes()));
         } catch (MeterException e) {
             return e.kind();
         } catch (Exception e) {
@@ -43,7 +43,7 @@ class MeterFailuresTcpTest {
         try (SimulatorFixture f = fleetWith(FaultRates.NONE)) {
             MeterTarget t = new MeterTarget("541448800000000017", MeterEndpoint.wrapper("127.0.0.1", port, 16, 1),
                     MeterSecurity.none(), MeterProfile.emucs());
-            assertThatThrownBy(() -> MeterSessionTcpTest.await(f.client.withSession(t, "read", MeterSession::readIndexes)))
+            assertThatThrownBy(() -> MeterSessionTcpTest.await(f.client.withSession(t, "read", s -> s.reads().indexes())))
                     .isInstanceOfSatisfying(MeterException.class, e -> {
                         assertThat(e.kind()).isEqualTo(MeterFailureKind.UNREACHABLE);
                         assertThat(e.getMessage()).contains("connect").contains("refused");
@@ -101,7 +101,7 @@ class MeterFailuresTcpTest {
     @Test
     void aPublicClientReadingAProtectedObjectIsAccessDenied() throws Exception {
         try (SimulatorFixture f = fleetWith(FaultRates.NONE)) {
-            assertThatThrownBy(() -> MeterSessionTcpTest.await(f.client.withSession(f.open(0), "get", s -> s.get(3, "1-0:1.8.1.255", 2))))
+            assertThatThrownBy(() -> MeterSessionTcpTest.await(f.client.withSession(f.open(0), "get", s -> s.access().get(3, "1-0:1.8.1.255", 2))))
                     .isInstanceOfSatisfying(MeterException.class, e -> {
                         assertThat(e.kind()).isEqualTo(MeterFailureKind.ACCESS_DENIED);
                         assertThat(e.getMessage()).contains("GET 1-0:1.8.1.255/2");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.util.List;
@@ -59,7 +60,7 @@ class MeterSessionTcpTest {
     @EnumSource(SimTransport.class)
     void readsTheFourIndexesWithHls(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
-        IndexReading r = await(f.client.withSession(f.hls(0), "read", MeterSession::readIndexes));
+        IndexReading r = await(f.client.withSession(f.hls(0), "read", s -> s.reads().indexes()));
         long[] expected = f.fleet.indexesAt(0, SimulatorFixture.NOW);
         assertThat(r.registers()).extracting(Register::obis)
                 .containsExactly("1-0:1.8.1.255", "1-0:1.8.2.255", "1-0:2.8.1.255", "1-0:2.8.2.255");
@@ -74,9 +75,9 @@ class MeterSessionTcpTest {
     @EnumSource(SimTransport.class)
     void readsWithLowAndNoAuthentication(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
-        IndexReading r = await(f.client.withSession(f.low(1), "read", MeterSession::readIndexes));
+        IndexReading r = await(f.client.withSession(f.low(1), "read", s -> s.reads().indexes()));
         assertThat(r.registers().get(1).value()).isEqualByComparingTo(BigDecimal.valueOf(f.fleet.indexesAt(1, SimulatorFixture.NOW)[1]));
-        long ic = await(f.client.withSession(f.open(1), "counter", MeterSession::readInvocationCounter));
+        long ic = await(f.client.withSession(f.open(1), "counter", s -> s.reads().invocationCounter()));
         assertThat(ic).isGreaterThanOrEqualTo(0);
     }
 
@@ -86,7 +87,7 @@ class MeterSessionTcpTest {
         SimulatorFixture f = fixture(transport);
         LocalDate to = LocalDate.of(2026, 11, 20), from = to.minusDays(9);
         List<IndexReading> rows = await(f.client.withSession(f.hls(2), "daily",
-                s -> s.readDailyIndexes(from, to, SimulatorFixture.BRUSSELS)));
+                s -> s.reads().dailyIndexes(from, to, SimulatorFixture.BRUSSELS)));
         assertThat(rows).hasSize(10);
         for (int d = 0; d < 10; d++) {
             ZonedDateTime midnight = from.plusDays(d).atStartOfDay(SimulatorFixture.BRUSSELS);
@@ -107,12 +108,12 @@ class MeterSessionTcpTest {
         int meter = transport == SimTransport.WRAPPER ? 14 : 15;
         // first session: nothing cached yet, the metadata comes with the gas index and the clock
         var first = await(f.client.withSession(f.hls(meter), "daily", new MeterClient.Options(true, false),
-                s -> s.readDaily(from, to, SimulatorFixture.BRUSSELS)));
+                s -> s.reads().daily(from, to, SimulatorFixture.BRUSSELS)));
         // second session: everything cached
         var second = await(f.client.withSession(f.hls(meter), "daily", new MeterClient.Options(true, false),
-                s -> s.readDaily(from, to, SimulatorFixture.BRUSSELS)));
+                s -> s.reads().daily(from, to, SimulatorFixture.BRUSSELS)));
         for (var outcome : List.of(first, second)) {
-            MeterSession.DailyRead d = outcome.value();
+            MeterReads.DailyRead d = outcome.value();
             assertThat(d.rows()).hasSize(3);
             for (int k = 0; k < 3; k++) {
                 var midnight = from.plusDays(k).atStartOfDay(SimulatorFixture.BRUSSELS).toInstant();
@@ -141,17 +142,17 @@ class MeterSessionTcpTest {
     void disconnectsAndReconnects(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
         int automatic = 2; // with manualReconnectShare 0.5 even meters reconnect remotely, odd ones need the button
-        CommandResult off = await(f.client.withSession(f.hls(automatic), "disconnect", MeterSession::disconnect));
+        CommandResult off = await(f.client.withSession(f.hls(automatic), "disconnect", s -> s.commands().disconnect()));
         assertThat(off.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
         assertThat(off.state()).containsEntry("outputState", false).containsEntry("controlState", "DISCONNECTED");
         assertThat(f.fleet.state(automatic).outputState()).isFalse();
-        CommandResult on = await(f.client.withSession(f.hls(automatic), "reconnect", MeterSession::reconnect));
+        CommandResult on = await(f.client.withSession(f.hls(automatic), "reconnect", s -> s.commands().reconnect()));
         assertThat(on.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
         assertThat(f.fleet.state(automatic).outputState()).isTrue();
 
         int manual = 3;
-        await(f.client.withSession(f.hls(manual), "disconnect", MeterSession::disconnect));
-        CommandResult half = await(f.client.withSession(f.hls(manual), "reconnect", MeterSession::reconnect));
+        await(f.client.withSession(f.hls(manual), "disconnect", s -> s.commands().disconnect()));
+        CommandResult half = await(f.client.withSession(f.hls(manual), "reconnect", s -> s.commands().reconnect()));
         assertThat(half.outcome()).isEqualTo(CommandOutcome.READY_FOR_RECONNECTION);
         assertThat(half.state()).containsEntry("outputState", false).containsEntry("controlState", "READY_FOR_RECONNECTION");
         assertThat(f.fleet.state(manual).controlState()).isEqualTo(MeterState.READY_FOR_RECONNECTION);
@@ -161,14 +162,14 @@ class MeterSessionTcpTest {
     @EnumSource(SimTransport.class)
     void setsAndClearsThePowerLimit(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
-        CommandResult set = await(f.client.withSession(f.hls(4), "limit", s -> s.setPowerLimit(2300)));
+        CommandResult set = await(f.client.withSession(f.hls(4), "limit", s -> s.commands().setPowerLimit(2300)));
         assertThat(set.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
         assertThat(set.state()).containsEntry("thresholdWatts", 2300L);
         assertThat(f.fleet.state(4).thresholdNormalWatts()).isEqualTo(2300);
-        CommandResult cleared = await(f.client.withSession(f.hls(4), "unlimit", MeterSession::clearPowerLimit));
+        CommandResult cleared = await(f.client.withSession(f.hls(4), "unlimit", s -> s.commands().clearPowerLimit()));
         assertThat(cleared.state()).containsEntry("thresholdWatts", 0L);
         assertThat(f.fleet.state(4).thresholdNormalWatts()).isZero();
-        assertThatThrownBy(() -> await(f.client.withSession(f.hls(4), "limit", s -> s.setPowerLimit(5))))
+        assertThatThrownBy(() -> await(f.client.withSession(f.hls(4), "limit", s -> s.commands().setPowerLimit(5))))
                 .isInstanceOfSatisfying(MeterException.class, e -> assertThat(e.kind()).isEqualTo(MeterFailureKind.INVALID_REQUEST))
                 .hasMessageContaining("between 100 and 100000 W");
     }
@@ -177,11 +178,12 @@ class MeterSessionTcpTest {
     @EnumSource(SimTransport.class)
     void displaysTheBalanceAndReadsClockAndGas(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
-        CommandResult shown = await(f.client.withSession(f.hls(5), "display", s -> s.displayBalance(new BigDecimal("12.34"), "EUR")));
+        CommandResult shown = await(f.client.withSession(f.hls(5), "display", s -> s.commands().displayBalance(new BigDecimal("12.34"), "EUR")));
         assertThat(shown.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
         assertThat(f.fleet.state(5).message()).isEqualTo("SOLDE 12.34 EUR");
-        assertThat(await(f.client.withSession(f.hls(5), "clock", MeterSession::readClock))).isEqualTo(SimulatorFixture.NOW);
-        Register gas = await(f.client.withSession(f.hls(5), "gas", MeterSession::readGasIndex));
+        Instant meterClock = await(f.client.withSession(f.hls(5), "clock", s -> s.reads().clock()));
+        assertThat(meterClock).isEqualTo(SimulatorFixture.NOW);
+        Register gas = await(f.client.withSession(f.hls(5), "gas", s -> s.reads().gasIndex()));
         assertThat(gas.unit()).isEqualTo("m3");
         assertThat(gas.value()).isEqualByComparingTo(BigDecimal.valueOf(f.fleet.gasLitresAt(5, SimulatorFixture.NOW), 3));
     }
@@ -191,7 +193,7 @@ class MeterSessionTcpTest {
     void wrongKeysAreAnAuthenticationFailure(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
         int wrong = f.fleet.size() - 1;
-        assertThatThrownBy(() -> await(f.client.withSession(f.hls(wrong), "read", MeterSession::readIndexes)))
+        assertThatThrownBy(() -> await(f.client.withSession(f.hls(wrong), "read", s -> s.reads().indexes())))
                 .isInstanceOfSatisfying(MeterException.class, e -> {
                     assertThat(e.kind()).isEqualTo(MeterFailureKind.AUTHENTICATION_FAILED);
                     assertThat(e.retryable()).isFalse();
@@ -204,9 +206,9 @@ class MeterSessionTcpTest {
     void resynchronisesABehindInvocationCounterOnce(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
         int meter = 6;
-        await(f.client.withSession(f.hls(meter), "read", MeterSession::readIndexes));
+        await(f.client.withSession(f.hls(meter), "read", s -> s.reads().indexes()));
         f.fleet.state(meter).forceInvocationCounter(1_000_000); // another head-end used the meter meanwhile
-        IndexReading r = await(f.client.withSession(f.hls(meter), "read", MeterSession::readIndexes));
+        IndexReading r = await(f.client.withSession(f.hls(meter), "read", s -> s.reads().indexes()));
         assertThat(r.registers()).hasSize(4);
         assertThat(f.counters.peek(f.fleet.identity(meter).ean(), 1)).isGreaterThan(1_000_000);
     }

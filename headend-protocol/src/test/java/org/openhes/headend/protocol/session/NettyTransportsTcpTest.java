@@ -63,7 +63,7 @@ class NettyTransportsTcpTest {
         try (SimulatorFixture f = fleet(transport(name), FaultRates.NONE)) {
             LocalDate day = LocalDate.of(2026, 11, 19);
             var outcome = MeterSessionTcpTest.await(f.client.withSession(f.hls(0), "daily", new MeterClient.Options(true, false),
-                    s -> s.readDaily(day, day, SimulatorFixture.BRUSSELS)));
+                    s -> s.reads().daily(day, day, SimulatorFixture.BRUSSELS)));
             var midnight = day.atStartOfDay(SimulatorFixture.BRUSSELS).toInstant();
             long[] expected = f.fleet.indexesAt(0, midnight);
             assertThat(outcome.value().rows()).hasSize(1);
@@ -84,7 +84,7 @@ class NettyTransportsTcpTest {
         try (SimulatorFixture f = fleet(io, FaultRates.NONE)) {
             MeterTarget nobody = new MeterTarget("541448800000000017", MeterEndpoint.wrapper("127.0.0.1", closedPort, 16, 1),
                     MeterSecurity.none(), MeterProfile.emucs());
-            assertThatThrownBy(() -> MeterSessionTcpTest.await(f.client.withSession(nobody, "read", MeterSession::readIndexes)))
+            assertThatThrownBy(() -> MeterSessionTcpTest.await(f.client.withSession(nobody, "read", s -> s.reads().indexes())))
                     .isInstanceOfSatisfying(MeterException.class, e -> {
                         assertThat(e.kind()).isEqualTo(MeterFailureKind.UNREACHABLE);
                         assertThat(e.getMessage()).contains("refused");

@@ -51,8 +51,8 @@ class SlotWaitTcpTest {
             MeterClient client = new MeterClient(connector, pool, new InMemoryInvocationCounterStore(1), new MeterMetadataCache(),
                     new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(20)), Clock.systemUTC(), events);
             // one slot: the second session waits for the whole of the first
-            CompletableFuture<?> first = client.withSession(target(fleet, 0), "on-demand-read", MeterSession::readIndexes);
-            CompletableFuture<?> second = client.withSession(target(fleet, 1), "on-demand-read", MeterSession::readIndexes);
+            CompletableFuture<?> first = client.withSession(target(fleet, 0), "on-demand-read", s -> s.reads().indexes());
+            CompletableFuture<?> second = client.withSession(target(fleet, 1), "on-demand-read", s -> s.reads().indexes());
             CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
         }
         assertThat(waits).hasSize(2).allSatisfy(w -> assertThat(w.operation()).isEqualTo("on-demand-read"));

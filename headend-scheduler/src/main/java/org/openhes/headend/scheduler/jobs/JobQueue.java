@@ -85,7 +85,7 @@ public final class JobQueue {
             UPDATE jobs j SET state = 'RUNNING', lease_owner = ?, lease_expires_at = ?, attempts = j.attempts + 1
               FROM chosen WHERE j.id = chosen.id
             RETURNING j.id, j.type, j.meter_id, j.payload::text, j.attempts, j.max_attempts, j.run_at, j.deadline,
-                      j.created_at, j.read_run_id, j.command_id
+                      j.created_at, j.read_run_id, j.command_id, j.last_failure_kind
             """;
 
     /** Claims up to {@code limit} due jobs for {@code owner}, at most one per meter. */
@@ -120,10 +120,11 @@ public final class JobQueue {
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 long run = rs.getLong(10);
+                                Long readRun = rs.wasNull() ? null : run;
                                 out.add(new ClaimedJob(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3),
                                         rs.getString(4), rs.getInt(5), rs.getInt(6), Sql.instant(rs.getTimestamp(7)),
                                         Sql.instant(rs.getTimestamp(8)), Sql.instant(rs.getTimestamp(9)),
-                                        rs.wasNull() ? null : run, (UUID) rs.getObject(11)));
+                                        readRun, (UUID) rs.getObject(11), rs.getString(12)));
                             }
                         }
                         markCommandsRunning(c, out);

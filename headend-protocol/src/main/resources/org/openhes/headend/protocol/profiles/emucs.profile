@@ -1,0 +1,24 @@
+# Meter profile: where a meter model keeps what the head-end uses (format: docs/meter-profiles.md).
+# e-MUCS, the Belgian DSOs' companion specification (IDIS package 3 based). Its head-end-side object
+# list is not public: these are the IDIS/DLMS UA codes, checked against meters with `headend inspect`.
+name = emucs
+description = e-MUCS (Belgian DSOs), IDIS package 3 based: the head-end's default
+
+# The four energy index registers (class 3): import day, import night, export day, export night.
+index.registers = 1-0:1.8.1.255, 1-0:1.8.2.255, 1-0:2.8.1.255, 1-0:2.8.2.255
+# The profile generic capturing them at local midnight (class 7), read by range or by entry.
+daily.profile = 1-0:99.2.0.255
+daily.profile.access = range
+clock = 0-0:1.0.0.255
+disconnector = 0-0:96.3.10.255
+limiter = 0-0:17.0.0.255
+# The register the limiter monitors when its monitored_value (attribute 2) cannot be read.
+limiter.monitored.value = 1-0:1.7.0.255
+# The text the meter shows the customer (the daily balance).
+message = 0-0:96.13.1.255
+message.max.length = 64
+gas.index = 0-1:24.2.1.255
+invocation.counter = 0-0:43.1.0.255
+public.client.sap = 16
+tariff = 0-0:96.14.0.255
+association = 0-0:40.0.0.255
