@@ -34,15 +34,15 @@ public final class AttributeAccess {
     }
 
     /** SET of any attribute with an explicit DLMS type. */
-    public CompletableFuture<Void> set(int classId, String obis, int attribute, DataType type, Object value) {
+    public CompletableFuture<Void> set(int classId, String obis, int attribute, TypedValue value) {
         return association.exchange("SET " + obis + "/" + attribute,
-                () -> association.codec().write(ln(obis), value, type, ObjectType.forValue(classId), attribute)).thenApply(r -> null);
+                () -> association.codec().write(ln(obis), value.value, value.type, ObjectType.forValue(classId), attribute)).thenApply(r -> null);
     }
 
-    /** ACTION of any method; completes with the return data, if any. */
-    public CompletableFuture<Object> action(int classId, String obis, int method, DataType type, Object parameter) {
+    /** ACTION of any method with a typed parameter; completes with the return data, if any. */
+    public CompletableFuture<Object> action(int classId, String obis, int method, TypedValue parameter) {
         return association.exchange("ACTION " + obis + "/" + method,
-                () -> association.codec().method(ln(obis), ObjectType.forValue(classId), method, parameter, type))
+                () -> association.codec().method(ln(obis), ObjectType.forValue(classId), method, parameter.value, parameter.type))
                 .thenApply(GXReplyData::getValue);
     }
 
