@@ -35,7 +35,9 @@ final class MetersCommand {
             try (Database db = Database.open(new DatabaseSettings(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(),
                     cfg.dataDir().resolve("postgres"), 4)); Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 long t0 = System.nanoTime();
-                ImportReport report = new MeterRegistry(db.dataSource(), new KeyVault(db.dataSource(), master)).importCsv(in);
+                var profiles = org.openhes.headend.protocol.model.MeterProfiles.load(cfg.profilesDir());
+                ImportReport report = new MeterRegistry(db.dataSource(), new KeyVault(db.dataSource(), master),
+                        name -> org.openhes.headend.api.node.HeadendNode.profileProblem(profiles, name)).importCsv(in);
                 System.out.printf("%d meters imported in %.1f s, %d lines rejected%n", report.accepted(),
                         (System.nanoTime() - t0) / 1e9, report.rejected().size());
                 for (ImportReport.Rejection r : report.rejected()) System.out.println("  line " + r.line() + ": " + r.reason());

@@ -54,7 +54,7 @@ final class MeterResource {
                 b.hasNonNull("systemTitle") ? b.get("systemTitle").asText().toUpperCase(Locale.ROOT) : null,
                 b.path("profile").asText("emucs"), b.path("status").asText("active"), labels);
         MeterSecrets secrets = new MeterSecrets(hex(b, "ek"), hex(b, "ak"), b.hasNonNull("password") ? b.get("password").asText() : null);
-        String problem = MeterRegistry.problem(m, secrets);
+        String problem = meters.validate(m, secrets);
         if (problem != null) throw ApiProblem.badRequest(fieldOf(problem), problem);
         meters.upsertAll(List.of(new MeterRegistry.Registration(m, secrets)));
         events.audit(clock.instant(), caller, "meter.upsert", m.id(), null);

@@ -84,6 +84,12 @@ public final class HeadendNode implements AutoCloseable {
         return new BatchWriter<>("read-writer", reads::store, 5000, Duration.ofMillis(100), flushers);
     }
 
+    /** What the meter import says of a profile name this node does not know (null when it knows it). */
+    public static String profileProblem(MeterProfiles profiles, String name) {
+        return profiles.knows(name) ? null : "unknown meter profile " + name + " (known: " + String.join(", ", profiles.names())
+                + "; more are loaded from profiles.dir)";
+    }
+
     private HeadendNode(HeadendConfig config, InstantSource clock) {
         this.config = config;
         this.clock = clock;
@@ -92,7 +98,9 @@ public final class HeadendNode implements AutoCloseable {
         MasterKey master = config.masterKey() != null ? MasterKey.fromBase64(config.masterKey()) : MasterKey.loadOrCreate(config.masterKeyFile());
         KeyVault vault = new KeyVault(db.dataSource(), master);
         this.vault = vault;
-        MeterRegistry meters = new MeterRegistry(db.dataSource(), vault);
+        // profiles first: a bad profile file stops the start before anything else runs
+        MeterProfiles profiles = MeterProfiles.load(config.profilesDir());
+        MeterRegistry meters = new MeterRegistry(db.dataSource(), vault, name -> profileProblem(profiles, name));
         InvocationCounters counters = new InvocationCounters(db.dataSource());
         ReadStore reads = new ReadStore(db.dataSource(), clock);
         JobQueue jobs = new JobQueue(db.dataSource(), clock, new RetryPolicy(config.retryBase(), config.retryMax()));
@@ -118,8 +126,7 @@ public final class HeadendNode implements AutoCloseable {
         this.counterStore = new DbInvocationCounterStore(counters, dbExecutor);
         this.client = new MeterClient(connector, pool, counterStore, new MeterMetadataCache(),
                 new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
-        this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel(),
-                MeterProfiles.load(config.profilesDir()));
+        this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel(), profiles);
         this.readWriter = readWriter(reads, READ_WRITER_FLUSHERS);
         MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays());
         // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.

@@ -262,6 +262,16 @@ class PrepaymentJourneyTest {
         HttpResponse<String> badImport = send("POST", "/api/v1/meters/import", ADMIN, "id;host\n1;2\n", "text/csv", null);
         assertThat(badImport.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badImport.body()).get("detail").asText()).contains("header must be meter_id,serial");
+        // a meter registered with a profile the head-end does not know is refused on its line, the others taken
+        StringWriter oneFleet = new StringWriter();
+        fleet.exportCsv(oneFleet);
+        String[] lines = oneFleet.toString().split("\n");
+        String unknownProfile = lines[3].replace(",emucs,", ",vendor-z,");
+        HttpResponse<String> mixed = send("POST", "/api/v1/meters/import", ADMIN, lines[0] + "\n" + lines[2] + "\n" + unknownProfile + "\n",
+                "text/csv", null);
+        JsonNode report = JSON.readTree(mixed.body());
+        assertThat(report.toString()).contains("unknown meter profile vendor-z (known: emucs");
+        assertThat(report.path("accepted").asInt()).isEqualTo(1);
         HttpResponse<String> unknown = send("GET", "/api/v1/meters/541448899999999990", platform, null, null, null);
         assertThat(unknown.statusCode()).isIn(400, 404);
         String validUnknown = "54144889999999999";

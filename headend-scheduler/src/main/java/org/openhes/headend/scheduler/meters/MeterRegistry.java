@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.openhes.headend.scheduler.db.Sql;
 import org.openhes.headend.scheduler.keys.KeyVault;
@@ -26,10 +27,24 @@ public final class MeterRegistry {
 
     private final DataSource ds;
     private final KeyVault vault;
+    private final Function<String, String> profileProblem;
 
+    /** A registry that takes any meter profile name. */
     public MeterRegistry(DataSource ds, KeyVault vault) {
+        this(ds, vault, name -> null);
+    }
+
+    /** {@code profileProblem}: what is wrong with a profile name (null when the head-end knows it). */
+    public MeterRegistry(DataSource ds, KeyVault vault, Function<String, String> profileProblem) {
         this.ds = ds;
         this.vault = vault;
+        this.profileProblem = profileProblem;
+    }
+
+    /** Validates one registration, the meter profile's name included; returns the problem or null. */
+    public String validate(Meter m, MeterSecrets s) {
+        String p = problem(m, s);
+        return p != null ? p : profileProblem.apply(m.profile());
     }
 
     /** A meter and its secrets, validated. */
@@ -78,7 +93,7 @@ public final class MeterRegistry {
                 if (line.isBlank()) continue;
                 try {
                     Registration reg = parseCsvLine(line);
-                    String problem = problem(reg.meter(), reg.secrets());
+                    String problem = validate(reg.meter(), reg.secrets());
                     if (problem != null) {
                         rejected.add(new ImportReport.Rejection(n, problem));
                         continue;
