@@ -60,6 +60,7 @@ final class MeterExchange {
         if (apdu == null || apdu.length == 0 || WireFrames.segmented(reply, transport)) return Answer.send(reply);
         int answered = apdu[0] & 0xFF;
         if (kind == AARQ) {
+            if (answered == AARE) meter.fitBlocksToGeneralCiphering();
             if (answered == EXCEPTION_RESPONSE && variants.has(MeterVariant.Quirk.HANGUP_ON_AUTH_FAILURE)) return Answer.HANG_UP;
             return Answer.send(answered == AARE ? WireFrames.withApdu(reply, transport, aare(apdu)) : reply);
         }
@@ -138,7 +139,7 @@ final class MeterExchange {
     private boolean isHdlc(byte[] frame, int control) {
         if (transport != SimTransport.HDLC) return false;
         WireFrames.Hdlc h = WireFrames.Hdlc.parse(frame);
-        return h != null && (h.control() & 0xEF) == control; // without the poll/final bit
+        return h != null && (h.control() & 0xEF) == (control & 0xEF); // either way of the poll/final bit
     }
 
     /**

@@ -163,6 +163,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         getItems().add(alarms);
         getItems().add(new GXDLMSPushSetup("0.4.25.9.0.255"));
         if (config.transport() == SimTransport.HDLC) getItems().add(hdlcSetup());
+        // initialize() gives every association the server's conformance, so the server must have the variant's.
+        setConformance(conformance(variants));
         refresh();
         initialize();
     }
@@ -176,14 +178,19 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             a.setSecuritySetupReference("0.0.43.0.0.255");
             a.getApplicationContextName().setContextId(ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING);
         }
-        Set<Conformance> conformance = a.getXDLMSContextInfo().getConformance();
-        conformance.addAll(GXDLMSClient.getInitialConformance(true));
-        if (variants.has(MeterVariant.Quirk.NO_GET_WITH_LIST)) conformance.remove(Conformance.MULTIPLE_REFERENCES);
+        a.getXDLMSContextInfo().getConformance().addAll(conformance(variants));
         // Gurux takes the server's PDU size from the association the client picked.
         int pdu = variants.smallPdu().orElse(DEFAULT_PDU);
         a.getXDLMSContextInfo().setMaxReceivePduSize(pdu);
         a.getXDLMSContextInfo().setMaxSendPduSize(pdu);
         return a;
+    }
+
+    /** The services the meter offers: Gurux's usual set, without multiple-references for {@code no-get-with-list}. */
+    private static Set<Conformance> conformance(MeterVariants variants) {
+        Set<Conformance> conformance = EnumSet.copyOf(GXDLMSClient.getInitialConformance(true));
+        if (variants.has(MeterVariant.Quirk.NO_GET_WITH_LIST)) conformance.remove(Conformance.MULTIPLE_REFERENCES);
+        return conformance;
     }
 
     /** The HDLC setup object; with {@code hdlc-small-window} also the limits Gurux applies to the client's SNRM. */
@@ -261,6 +268,16 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         return getCiphering().getSecurity() != Security.NONE;
     }
 
+    /**
+     * Called once an AARQ is answered: Gurux sizes its blocks for the glo-ciphering header but not for the
+     * system title (1 + 8 bytes) that general-glo-ciphering adds, so its ciphered blocks would pass the
+     * negotiated PDU size by that much; the meter leaves room for it.
+     */
+    void fitBlocksToGeneralCiphering() {
+        var s = getSettings();
+        if (ciphered() && s.getNegotiatedConformance().contains(Conformance.GENERAL_PROTECTION)) s.setMaxPduSize(s.getMaxPduSize() - 9);
+    }
+
     /** While set, every attribute and method is denied: the request is refused whole and runs nothing. */
     void refuseEverything(boolean refuse) {
         refuseEverything = refuse;
@@ -332,6 +349,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         refresh();
         for (ValueEventArgs e : args) {
             if (e.getTarget() == daily.object()) daily.onPreRead(e, now(), getSettings());
+            // Gurux writes the object list page by page and, when ciphering moves the block boundaries, marks a
+            // block as the last one with a page still to come; written whole, it is cut into blocks as bytes.
+            if (e.getTarget() instanceof GXDLMSAssociationLogicalName && e.getIndex() == 2) e.setSkipMaxPduSize(true);
         }
     }
 
