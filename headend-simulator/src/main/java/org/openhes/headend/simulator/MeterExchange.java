@@ -149,10 +149,10 @@ final class MeterExchange {
      */
     private byte[] smallWindowUa(byte[] ua) {
         var limits = meter.getHdlcSettings();
-        limits.setMaxInfoTX(Math.min(limits.getMaxInfoTX(), SimulatedMeter.SMALL_HDLC_INFO));
-        limits.setMaxInfoRX(Math.min(limits.getMaxInfoRX(), SimulatedMeter.SMALL_HDLC_INFO));
-        limits.setWindowSizeTX(SimulatedMeter.SMALL_HDLC_WINDOW);
-        limits.setWindowSizeRX(SimulatedMeter.SMALL_HDLC_WINDOW);
+        limits.setMaxInfoTX(Math.min(limits.getMaxInfoTX(), MeterSetup.SMALL_HDLC_INFO));
+        limits.setMaxInfoRX(Math.min(limits.getMaxInfoRX(), MeterSetup.SMALL_HDLC_INFO));
+        limits.setWindowSizeTX(MeterSetup.SMALL_HDLC_WINDOW);
+        limits.setWindowSizeRX(MeterSetup.SMALL_HDLC_WINDOW);
         ByteArrayOutputStream p = new ByteArrayOutputStream();
         p.write(0x81); // format identifier
         p.write(0x80); // group identifier

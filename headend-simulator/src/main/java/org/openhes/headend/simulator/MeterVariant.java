@@ -29,9 +29,10 @@ public sealed interface MeterVariant permits MeterVariant.Quirk, MeterVariant.Sm
          */
         AARE_REJECT_WITHOUT_USER_INFORMATION("aare-reject-without-user-information"),
         /**
-         * {@code no-get-with-list}: multiple-references is not in the negotiated conformance, and a
-         * GET-with-list is refused (exception-response service-unknown / service-not-supported,
-         * {@code D8 02 02}). Meters with small or older firmware offer one GET per attribute only.
+         * {@code no-get-with-list}: multiple-references is not in the negotiated conformance, and a GET (or
+         * SET, or ACTION) with a list is refused whole, running nothing (exception-response service-unknown /
+         * service-not-supported, {@code D8 02 02}). Meters with small or older firmware offer one GET per
+         * attribute only.
          */
         NO_GET_WITH_LIST("no-get-with-list"),
         /**
@@ -95,8 +96,8 @@ public sealed interface MeterVariant permits MeterVariant.Quirk, MeterVariant.Sm
 
     /**
      * {@code small-pdu=N}: the meter's max receive PDU size (and so the negotiated one) is N bytes, which
-     * forces block transfer on every profile or object-list read. Low-end and PLC meters negotiate a few
-     * hundred bytes.
+     * forces block transfer on every profile or object-list read; every APDU the meter sends, ciphered ones
+     * included, fits in N. Low-end and PLC meters negotiate a few hundred bytes.
      *
      * @param bytes the largest APDU the meter takes and sends, 64..65535
      */
@@ -132,13 +133,13 @@ public sealed interface MeterVariant permits MeterVariant.Quirk, MeterVariant.Sm
         }
     }
 
-    /** Every switch name, as a help text lists them. */
+    /** Every switch name, as a help text lists them ({@code small-pdu=N, scaler=N} for the parameterised ones). */
     static String known() {
         return Arrays.stream(Quirk.values()).map(Quirk::switchName).collect(Collectors.joining(", "))
                 + ", small-pdu=N, scaler=N";
     }
 
-    /** One switch name, e.g. {@code long64} or {@code small-pdu=256}. */
+    /** One switch name, e.g. {@code long64} or {@code small-pdu=256}; {@link MeterVariants#parse} takes a list. */
     static MeterVariant parse(String token) {
         String t = token.trim();
         int eq = t.indexOf('=');

@@ -1,6 +1,5 @@
 package org.openhes.headend.simulator;
 
-import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDLMSConnectionEventArgs;
 import gurux.dlms.GXDateTime;
 import gurux.dlms.ValueEventArgs;
@@ -24,11 +23,9 @@ import gurux.dlms.objects.GXDLMSExtendedRegister;
 import gurux.dlms.objects.GXDLMSHdlcSetup;
 import gurux.dlms.objects.GXDLMSLimiter;
 import gurux.dlms.objects.GXDLMSObject;
-import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.GXDLMSPushSetup;
 import gurux.dlms.objects.GXDLMSRegister;
 import gurux.dlms.objects.GXDLMSSecuritySetup;
-import gurux.dlms.objects.enums.ApplicationContextName;
 import gurux.dlms.objects.enums.AssociationStatus;
 import gurux.dlms.objects.enums.ControlMode;
 import gurux.dlms.objects.enums.ControlState;
@@ -39,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * One simulated meter's logical device, built for one connection from the meter's compact
@@ -51,10 +47,6 @@ import java.util.Set;
  */
 final class SimulatedMeter extends GXDLMSSecureServer2 {
     static final int MANAGEMENT_SAP = 1, PUBLIC_SAP = 16, READER_SAP = 32;
-    /** The negotiated PDU size unless {@code small-pdu} says otherwise. */
-    static final int DEFAULT_PDU = 1024;
-    /** {@code hdlc-small-window}: information field and window, both ways. */
-    static final int SMALL_HDLC_INFO = 128, SMALL_HDLC_WINDOW = 1;
 
     private final int index;
     private final MeterState state;
@@ -86,7 +78,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     SimulatedMeter(MeterIdentity id, MeterState state, SimulatorConfig config, ConsumptionModel model,
                    byte[] realEk, byte[] realAk, boolean rejectAssociation) {
-        super(association("0.0.40.0.2.255", MANAGEMENT_SAP, Authentication.HIGH_GMAC, config.variants()),
+        super(MeterSetup.association("0.0.40.0.2.255", MANAGEMENT_SAP, Authentication.HIGH_GMAC, config.variants()),
                 config.transport() == SimTransport.HDLC ? InterfaceType.HDLC : InterfaceType.WRAPPER);
         this.index = id.index();
         this.state = state;
@@ -96,7 +88,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         this.energy = EnergyEncoding.of(variants);
         this.rejectAssociation = rejectAssociation;
         this.password = id.password();
-        setMaxReceivePDUSize(variants.smallPdu().orElse(DEFAULT_PDU));
+        setMaxReceivePDUSize(MeterSetup.pduSize(variants));
         getCiphering().setSystemTitle(id.systemTitle());
         getCiphering().setBlockCipherKey(realEk);
         getCiphering().setAuthenticationKey(realAk);
@@ -110,8 +102,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         security.setServerSystemTitle(id.systemTitle());
         getItems().add(security);
 
-        getItems().add(association("0.0.40.0.1.255", PUBLIC_SAP, Authentication.NONE, variants));
-        GXDLMSAssociationLogicalName reader = association("0.0.40.0.3.255", READER_SAP, Authentication.LOW, variants);
+        getItems().add(MeterSetup.association("0.0.40.0.1.255", PUBLIC_SAP, Authentication.NONE, variants));
+        GXDLMSAssociationLogicalName reader = MeterSetup.association("0.0.40.0.3.255", READER_SAP, Authentication.LOW, variants);
         reader.setSecret(password.getBytes(StandardCharsets.US_ASCII));
         getItems().add(reader);
 
@@ -162,49 +154,16 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         alarms.setValue(0L);
         getItems().add(alarms);
         getItems().add(new GXDLMSPushSetup("0.4.25.9.0.255"));
-        if (config.transport() == SimTransport.HDLC) getItems().add(hdlcSetup());
+        if (config.transport() == SimTransport.HDLC) {
+            GXDLMSHdlcSetup hdlc = MeterSetup.hdlcSetup(variants);
+            // hdlc-small-window: the limits Gurux applies to the client's SNRM
+            if (variants.has(MeterVariant.Quirk.HDLC_SMALL_WINDOW)) getSettings().setHdlc(hdlc);
+            getItems().add(hdlc);
+        }
         // initialize() gives every association the server's conformance, so the server must have the variant's.
-        setConformance(conformance(variants));
+        setConformance(MeterSetup.conformance(variants));
         refresh();
         initialize();
-    }
-
-    /** An association of this meter: its client SAP, mechanism, and the conformance and PDU size it offers. */
-    private static GXDLMSAssociationLogicalName association(String ln, int clientSap, Authentication mechanism, MeterVariants variants) {
-        GXDLMSAssociationLogicalName a = new GXDLMSAssociationLogicalName(ln);
-        a.setClientSAP(clientSap);
-        a.getAuthenticationMechanismName().setMechanismId(mechanism);
-        if (mechanism == Authentication.HIGH_GMAC) {
-            a.setSecuritySetupReference("0.0.43.0.0.255");
-            a.getApplicationContextName().setContextId(ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING);
-        }
-        a.getXDLMSContextInfo().getConformance().addAll(conformance(variants));
-        // Gurux takes the server's PDU size from the association the client picked.
-        int pdu = variants.smallPdu().orElse(DEFAULT_PDU);
-        a.getXDLMSContextInfo().setMaxReceivePduSize(pdu);
-        a.getXDLMSContextInfo().setMaxSendPduSize(pdu);
-        return a;
-    }
-
-    /** The services the meter offers: Gurux's usual set, without multiple-references for {@code no-get-with-list}. */
-    private static Set<Conformance> conformance(MeterVariants variants) {
-        Set<Conformance> conformance = EnumSet.copyOf(GXDLMSClient.getInitialConformance(true));
-        if (variants.has(MeterVariant.Quirk.NO_GET_WITH_LIST)) conformance.remove(Conformance.MULTIPLE_REFERENCES);
-        return conformance;
-    }
-
-    /** The HDLC setup object; with {@code hdlc-small-window} also the limits Gurux applies to the client's SNRM. */
-    private GXDLMSHdlcSetup hdlcSetup() {
-        GXDLMSHdlcSetup hdlc = new GXDLMSHdlcSetup();
-        if (variants.has(MeterVariant.Quirk.HDLC_SMALL_WINDOW)) {
-            hdlc.setMaximumInfoLengthReceive(SMALL_HDLC_INFO);
-            hdlc.setMaximumInfoLengthTransmit(SMALL_HDLC_INFO);
-            hdlc.setWindowSizeReceive(SMALL_HDLC_WINDOW);
-            hdlc.setWindowSizeTransmit(SMALL_HDLC_WINDOW);
-            hdlc.setInactivityTimeout(0); // Gurux's timer runs on the wall clock; the simulator keeps none
-            getSettings().setHdlc(hdlc);
-        }
-        return hdlc;
     }
 
     /** The meter's own time, with any offset a set-clock left. */
@@ -292,22 +251,6 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     private static boolean isPass3(ValueEventArgs e) {
         return e.getTarget() instanceof GXDLMSAssociationLogicalName && e.getIndex() == 1;
-    }
-
-    /** The invocation counter value as the simulator stores it, recognisable after Gurux has run. */
-    static final class CounterMarker extends Number {
-        private static final long serialVersionUID = 1L;
-        private final long value;
-
-        CounterMarker(long value) {
-            this.value = value;
-        }
-
-        @Override public int intValue() { return (int) value; }
-        @Override public long longValue() { return value; }
-        @Override public float floatValue() { return value; }
-        @Override public double doubleValue() { return value; }
-        @Override public String toString() { return Long.toString(value); }
     }
 
     @Override
