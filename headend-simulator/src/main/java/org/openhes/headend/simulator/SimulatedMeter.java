@@ -291,11 +291,29 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     public void onPreRead(ValueEventArgs[] args) {
         refresh();
         for (ValueEventArgs e : args) {
+            if (e.getError() != ErrorCode.OK) {
+                refusedListItem(e);
+                continue;
+            }
             if (e.getTarget() == daily.object()) daily.onPreRead(e, now(), getSettings());
             // Gurux writes the object list page by page and, when ciphering moves the block boundaries, marks a
             // block as the last one with a page still to come; written whole, it is cut into blocks as bytes.
             if (e.getTarget() instanceof GXDLMSAssociationLogicalName && e.getIndex() == 2) e.setSkipMaxPduSize(true);
         }
+    }
+
+    /**
+     * A GET-with-list item Gurux already refused (access denied, no such object). Gurux 4.0.47 writes the
+     * item's error code where the choice tag belongs, then the value anyway; answering it here makes the
+     * item {@code 01 <data-access-result>}: the error code Gurux writes is then 1, the choice
+     * data-access-result, and the value is the real result.
+     */
+    private static void refusedListItem(ValueEventArgs e) {
+        int result = e.getError().getValue();
+        e.setError(ErrorCode.HARDWARE_FAULT); // value 1: the choice tag data-access-result
+        e.setValue(new byte[] {(byte) result});
+        e.setByteArray(true);
+        e.setHandled(true);
     }
 
     @Override

@@ -105,6 +105,17 @@ class AssociationVariantsTcpTest {
     }
 
     @Test
+    void a_get_with_list_answers_a_denied_item_with_its_data_access_result() throws Exception {
+        try (SimulatedFleet fleet = TestFleets.wrapper(""); WireClient c = WireClient.open(fleet, 0)) {
+            c.associate();
+            byte[] apdu = c.apdu(c.send(c.client.readList(List.of(
+                    Map.entry(new GXDLMSRegister("1.0.1.8.1.255"), 2), Map.entry(new GXDLMSData("0.0.42.0.0.255"), 2)))[0]));
+            // get-response-with-list, invoke id, 2 results: read-write-denied for the public client, then the name
+            assertThat(Arrays.copyOfRange(apdu, 0, 8)).containsExactly(0xC4, 0x03, apdu[2], 0x02, 0x01, 0x03, 0x00, 0x09);
+        }
+    }
+
+    @Test
     void a_set_with_list_is_refused_without_writing_anything() throws Exception {
         try (SimulatedFleet fleet = TestFleets.wrapper("no-get-with-list"); WireClient c = WireClient.management(fleet, 0, 10)) {
             c.associate();

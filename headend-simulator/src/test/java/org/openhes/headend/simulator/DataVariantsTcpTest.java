@@ -211,6 +211,19 @@ class DataVariantsTcpTest {
     }
 
     @Test
+    void a_hidden_monitored_value_is_refused_inside_a_get_with_list_too() throws Exception {
+        try (SimulatedFleet fleet = TestFleets.wrapper("limiter-monitor-hidden");
+             WireClient c = WireClient.reader(fleet, 0, fleet.identity(0).password())) {
+            c.associate();
+            List<Map.Entry<gurux.dlms.objects.GXDLMSObject, Integer>> both = List.of(
+                    Map.entry(new GXDLMSLimiter("0.0.17.0.0.255"), 4), Map.entry(new GXDLMSRegister("1.0.1.7.0.255"), 2));
+            byte[] apdu = c.apdu(c.send(c.client.readList(both)[0]));
+            // get-response-with-list, invoke id, 2 results: data long-unsigned 0, data-access-result read-write-denied
+            assertThat(apdu).containsExactly(0xC4, 0x03, apdu[2], 0x02, 0x00, 0x12, 0x00, 0x00, 0x01, 0x03);
+        }
+    }
+
+    @Test
     void by_default_the_monitored_value_is_readable_and_thresholds_are_double_long_unsigned() throws Exception {
         try (SimulatedFleet fleet = TestFleets.wrapper(""); WireClient c = WireClient.management(fleet, 0, 10)) {
             c.associate();
