@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.function.Function;
@@ -71,7 +72,7 @@ final class DailyProfile {
 
     /** The objects to list in the meter's object list: the profile, and its status column when it has one. */
     List<GXDLMSObject> objects() {
-        return order == SHUFFLED_ORDER ? List.of(status, profile) : List.of(profile);
+        return Arrays.stream(order).anyMatch(c -> c == STATUS) ? List.of(status, profile) : List.of(profile);
     }
 
     /** Prepares a read of the profile at the meter's time {@code now}, or answers it (entry access, refusals). */
