@@ -1,6 +1,5 @@
 package org.openhes.headend.simulator;
 
-import gurux.dlms.GXServerReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +19,7 @@ final class MeterConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> 
 
     private final SimulatedFleet fleet;
     private SimulatedMeter meter;
+    private MeterExchange exchange;
     private Fault fault = Fault.NONE;
     private int faultAfter;
     private int requests;
@@ -52,6 +52,7 @@ final class MeterConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> 
             return;
         }
         meter = fleet.newMeter(index, fault == Fault.REJECT_ASSOCIATION);
+        exchange = fleet.exchange(meter);
     }
 
     @Override
@@ -63,17 +64,19 @@ final class MeterConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> 
             return;
         }
         if (fault == Fault.SILENT && requests > faultAfter) return;
-        byte[] reply;
+        MeterExchange.Answer answer;
         try {
-            GXServerReply sr = new GXServerReply(ByteBufUtil.getBytes(frame));
-            meter.handleRequest(sr);
-            meter.afterRequest();
-            reply = sr.getReply();
+            answer = exchange.answer(ByteBufUtil.getBytes(frame));
         } catch (Exception e) {
             log.debug("meter {} could not handle a request: {}", meter, e.toString());
             ctx.close();
             return;
         }
+        if (answer.hangUp()) {
+            ctx.close(); // hangup-on-auth-failure: no answer at all
+            return;
+        }
+        byte[] reply = answer.frame();
         if (reply == null || reply.length == 0) return;
         if (fault == Fault.CORRUPT && requests == faultAfter) {
             reply[reply.length / 2] ^= (byte) 0x5A;

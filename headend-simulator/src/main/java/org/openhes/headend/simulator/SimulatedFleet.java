@@ -206,12 +206,17 @@ public final class SimulatedFleet implements AutoCloseable {
                 identities.realKey("ek", i, wrong), identities.realKey("ak", i, wrong), rejectAssociation);
     }
 
+    /** How {@code meter} answers frames on the wire, with the fleet's variants. */
+    MeterExchange exchange(SimulatedMeter meter) {
+        return new MeterExchange(meter, config.variants(), config.transport());
+    }
+
     /**
      * A meter without a socket, for codec benchmarks and unit tests: each call of the returned
      * function answers one request frame as the meter would on a connection.
      */
     public InMemoryMeter openInMemory(int i) {
-        return new InMemoryMeter(newMeter(i, false));
+        return new InMemoryMeter(exchange(newMeter(i, false)));
     }
 
     /**
@@ -278,19 +283,19 @@ public final class SimulatedFleet implements AutoCloseable {
 
     /** A socket-less meter: feed it request frames, get its reply frames. */
     public static final class InMemoryMeter {
-        private final SimulatedMeter meter;
+        private final MeterExchange exchange;
 
-        InMemoryMeter(SimulatedMeter meter) {
-            this.meter = meter;
+        InMemoryMeter(MeterExchange exchange) {
+            this.exchange = exchange;
         }
 
-        /** Answers one complete request frame; an empty array when the meter sends nothing back. */
+        /**
+         * Answers one complete request frame; an empty array when the meter sends nothing back (or, with
+         * hangup-on-auth-failure, would close the connection).
+         */
         public byte[] handle(byte[] frame) {
             try {
-                gurux.dlms.GXServerReply sr = new gurux.dlms.GXServerReply(frame);
-                meter.handleRequest(sr);
-                meter.afterRequest();
-                byte[] reply = sr.getReply();
+                byte[] reply = exchange.answer(frame).frame();
                 return reply == null ? new byte[0] : reply;
             } catch (Exception e) {
                 throw new IllegalStateException("simulated meter failed on a request: " + e.getMessage(), e);

@@ -1,16 +1,19 @@
 package org.openhes.headend.simulator;
 
-import gurux.dlms.GXDLMSClient;
 import gurux.dlms.GXDLMSConnectionEventArgs;
 import gurux.dlms.GXDateTime;
 import gurux.dlms.ValueEventArgs;
+import gurux.dlms.GXUInt16;
 import gurux.dlms.enums.AccessMode;
 import gurux.dlms.enums.Authentication;
+import gurux.dlms.enums.Conformance;
 import gurux.dlms.enums.DataType;
+import gurux.dlms.enums.ErrorCode;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.enums.MethodAccessMode;
 import gurux.dlms.enums.ObjectType;
 import gurux.dlms.enums.SourceDiagnostic;
+import gurux.dlms.enums.Security;
 import gurux.dlms.enums.Unit;
 import gurux.dlms.objects.GXDLMSAssociationLogicalName;
 import gurux.dlms.objects.GXDLMSClock;
@@ -20,44 +23,43 @@ import gurux.dlms.objects.GXDLMSExtendedRegister;
 import gurux.dlms.objects.GXDLMSHdlcSetup;
 import gurux.dlms.objects.GXDLMSLimiter;
 import gurux.dlms.objects.GXDLMSObject;
-import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.GXDLMSPushSetup;
 import gurux.dlms.objects.GXDLMSRegister;
 import gurux.dlms.objects.GXDLMSSecuritySetup;
-import gurux.dlms.objects.enums.ApplicationContextName;
+import gurux.dlms.objects.enums.AssociationStatus;
 import gurux.dlms.objects.enums.ControlMode;
 import gurux.dlms.objects.enums.ControlState;
 import gurux.dlms.objects.enums.SecurityPolicy;
 import gurux.dlms.objects.enums.SecuritySuite;
-import gurux.dlms.objects.enums.SortMethod;
 import gurux.dlms.secure.GXDLMSSecureServer2;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.EnumSet;
-import java.util.List;
 
 /**
  * One simulated meter's logical device, built for one connection from the meter's compact
  * {@link MeterState}: the Gurux server objects live only as long as the connection.
  * Client SAP 1 = management (HLS5-GMAC, suite 0, authenticated and encrypted), 16 = public (no
  * security: logical device name, invocation counter, clock), 32 = reader (LLS password, read-only).
+ * The fleet's {@link MeterVariants} shape the objects here; what they change on the wire is
+ * {@link MeterExchange}'s.
  */
 final class SimulatedMeter extends GXDLMSSecureServer2 {
     static final int MANAGEMENT_SAP = 1, PUBLIC_SAP = 16, READER_SAP = 32;
-    /** Daily profile rows kept by the meter. */
-    static final int PROFILE_DAYS = 40;
 
     private final int index;
     private final MeterState state;
     private final SimulatorConfig config;
     private final ConsumptionModel model;
+    private final MeterVariants variants;
+    private final EnergyEncoding energy;
     private final boolean rejectAssociation;
     private final String password;
     private boolean securityReapplied;
+    /** Set by {@link MeterExchange} around a request the meter refuses whole: nothing in it may run. */
+    private boolean refuseEverything;
+    private boolean pass3Attempted;
 
     private final GXDLMSData invocationCounter = new GXDLMSData("0.0.43.1.0.255");
     private final GXDLMSRegister[] indexes = {
@@ -66,7 +68,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final GXDLMSRegister activePower = new GXDLMSRegister("1.0.1.7.0.255");
     private final GXDLMSData tariff = new GXDLMSData("0.0.96.14.0.255");
     private final GXDLMSClock clock = new GXDLMSClock("0.0.1.0.0.255");
-    private final GXDLMSProfileGeneric daily = new GXDLMSProfileGeneric("1.0.99.2.0.255");
+    private final DailyProfile daily;
     private final GXDLMSDisconnectControl disconnector = new GXDLMSDisconnectControl("0.0.96.3.10.255");
     private final GXDLMSLimiter limiter = new GXDLMSLimiter("0.0.17.0.0.255");
     private final GXDLMSData message = new GXDLMSData("0.0.96.13.1.255");
@@ -76,14 +78,17 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     SimulatedMeter(MeterIdentity id, MeterState state, SimulatorConfig config, ConsumptionModel model,
                    byte[] realEk, byte[] realAk, boolean rejectAssociation) {
-        super(managementAssociation(), config.transport() == SimTransport.HDLC ? InterfaceType.HDLC : InterfaceType.WRAPPER);
+        super(MeterSetup.association("0.0.40.0.2.255", MANAGEMENT_SAP, Authentication.HIGH_GMAC, config.variants()),
+                config.transport() == SimTransport.HDLC ? InterfaceType.HDLC : InterfaceType.WRAPPER);
         this.index = id.index();
         this.state = state;
         this.config = config;
         this.model = model;
+        this.variants = config.variants();
+        this.energy = EnergyEncoding.of(variants);
         this.rejectAssociation = rejectAssociation;
         this.password = id.password();
-        setMaxReceivePDUSize(1024);
+        setMaxReceivePDUSize(MeterSetup.pduSize(variants));
         getCiphering().setSystemTitle(id.systemTitle());
         getCiphering().setBlockCipherKey(realEk);
         getCiphering().setAuthenticationKey(realAk);
@@ -97,16 +102,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         security.setServerSystemTitle(id.systemTitle());
         getItems().add(security);
 
-        GXDLMSAssociationLogicalName pub = new GXDLMSAssociationLogicalName("0.0.40.0.1.255");
-        pub.setClientSAP(PUBLIC_SAP);
-        pub.getAuthenticationMechanismName().setMechanismId(Authentication.NONE);
-        pub.getXDLMSContextInfo().getConformance().addAll(GXDLMSClient.getInitialConformance(true));
-        getItems().add(pub);
-        GXDLMSAssociationLogicalName reader = new GXDLMSAssociationLogicalName("0.0.40.0.3.255");
-        reader.setClientSAP(READER_SAP);
-        reader.getAuthenticationMechanismName().setMechanismId(Authentication.LOW);
+        getItems().add(MeterSetup.association("0.0.40.0.1.255", PUBLIC_SAP, Authentication.NONE, variants));
+        GXDLMSAssociationLogicalName reader = MeterSetup.association("0.0.40.0.3.255", READER_SAP, Authentication.LOW, variants);
         reader.setSecret(password.getBytes(StandardCharsets.US_ASCII));
-        reader.getXDLMSContextInfo().getConformance().addAll(GXDLMSClient.getInitialConformance(true));
         getItems().add(reader);
 
         invocationCounter.setDataType(2, DataType.UINT32);
@@ -117,9 +115,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         getItems().add(ldn);
 
         for (GXDLMSRegister r : indexes) {
-            r.setScaler(1);
+            r.setScaler(energy.multiplier());
             r.setUnit(Unit.ACTIVE_ENERGY);
-            r.setDataType(2, DataType.UINT32);
+            r.setDataType(2, energy.type());
             getItems().add(r);
         }
         activePower.setScaler(1);
@@ -130,21 +128,17 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         getItems().add(tariff);
         getItems().add(clock);
 
-        daily.addCaptureObject(clock, 2, 0);
-        for (GXDLMSRegister r : indexes) daily.addCaptureObject(r, 2, 0);
-        daily.setCapturePeriod(0); // a non-zero period would start Gurux's own capture thread
-        daily.setSortMethod(SortMethod.FIFO);
-        daily.setSortObject(clock);
-        daily.setProfileEntries(PROFILE_DAYS);
-        getItems().add(daily);
+        daily = new DailyProfile(clock, indexes, variants, energy, config.zone(), t -> model.indexes(index, t));
+        getItems().addAll(daily.objects());
 
         disconnector.setControlMode(ControlMode.values()[state.controlMode()]);
         getItems().add(disconnector);
 
         limiter.setMonitoredValue(activePower);
         limiter.setmonitoredAttributeIndex(2);
-        limiter.setDataType(4, DataType.UINT32);
-        limiter.setDataType(5, DataType.UINT32);
+        DataType threshold = variants.has(MeterVariant.Quirk.LIMITER_MONITOR_HIDDEN) ? DataType.UINT16 : DataType.UINT32;
+        limiter.setDataType(4, threshold);
+        limiter.setDataType(5, threshold);
         limiter.setThresholdEmergency(0L);
         getItems().add(limiter);
 
@@ -160,19 +154,16 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         alarms.setValue(0L);
         getItems().add(alarms);
         getItems().add(new GXDLMSPushSetup("0.4.25.9.0.255"));
-        if (config.transport() == SimTransport.HDLC) getItems().add(new GXDLMSHdlcSetup());
+        if (config.transport() == SimTransport.HDLC) {
+            GXDLMSHdlcSetup hdlc = MeterSetup.hdlcSetup(variants);
+            // hdlc-small-window: the limits Gurux applies to the client's SNRM
+            if (variants.has(MeterVariant.Quirk.HDLC_SMALL_WINDOW)) getSettings().setHdlc(hdlc);
+            getItems().add(hdlc);
+        }
+        // initialize() gives every association the server's conformance, so the server must have the variant's.
+        setConformance(MeterSetup.conformance(variants));
         refresh();
         initialize();
-    }
-
-    private static GXDLMSAssociationLogicalName managementAssociation() {
-        GXDLMSAssociationLogicalName mgmt = new GXDLMSAssociationLogicalName("0.0.40.0.2.255");
-        mgmt.setClientSAP(MANAGEMENT_SAP);
-        mgmt.getAuthenticationMechanismName().setMechanismId(Authentication.HIGH_GMAC);
-        mgmt.setSecuritySetupReference("0.0.43.0.0.255");
-        mgmt.getApplicationContextName().setContextId(ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING);
-        mgmt.getXDLMSContextInfo().getConformance().addAll(GXDLMSClient.getInitialConformance(true));
-        return mgmt;
     }
 
     /** The meter's own time, with any offset a set-clock left. */
@@ -184,7 +175,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private void refresh() {
         Instant now = now();
         long[] v = model.indexes(index, now);
-        for (int k = 0; k < 4; k++) indexes[k].setValue(v[k]);
+        for (int k = 0; k < 4; k++) indexes[k].setValue(energy.raw(v[k]));
         activePower.setValue(250L + (index % 17) * 40);
         tariff.setValue(model.tariff(now));
         clock.setTime(Date.from(now));
@@ -197,20 +188,6 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         limiter.setThresholdActive(state.thresholdNormalWatts());
         message.setValue(state.message().getBytes(StandardCharsets.UTF_8));
         p1Message.setValue(state.p1Message().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The past {@value #PROFILE_DAYS} local midnights, oldest first, each with the four indexes. */
-    private void fillDailyProfile() {
-        daily.clearBuffer();
-        Instant now = now();
-        LocalDate today = now.atZone(config.zone()).toLocalDate();
-        List<Object[]> rows = new ArrayList<>(PROFILE_DAYS);
-        for (int d = PROFILE_DAYS - 1; d >= 0; d--) {
-            ZonedDateTime midnight = today.minusDays(d).atStartOfDay(config.zone());
-            long[] v = model.indexes(index, midnight.toInstant());
-            rows.add(new Object[] {new GXDateTime(Date.from(midnight.toInstant())), v[0], v[1], v[2], v[3]});
-        }
-        daily.addBuffer(rows);
     }
 
     /** Called after each handled request: the counter the client used becomes unusable. */
@@ -229,20 +206,51 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         invocationCounter.setValue(new CounterMarker(state.nextInvocationCounter()));
     }
 
-    /** The invocation counter value as the simulator stores it, recognisable after Gurux has run. */
-    static final class CounterMarker extends Number {
-        private static final long serialVersionUID = 1L;
-        private final long value;
+    /**
+     * {@code aare-no-auth-required}: the management association was asked for and HLS pass 3/4 has not
+     * succeeded (yet): nothing but pass 3 may run.
+     */
+    boolean awaitingPass3() {
+        GXDLMSAssociationLogicalName a = getAssignedAssociation();
+        return variants.has(MeterVariant.Quirk.AARE_NO_AUTH_REQUIRED) && a != null && a.getClientSAP() == MANAGEMENT_SAP
+                && a.getAssociationStatus() != AssociationStatus.ASSOCIATED;
+    }
 
-        CounterMarker(long value) {
-            this.value = value;
-        }
+    /** True once HLS pass 3 succeeded (or no HLS was asked for): the association is established. */
+    boolean associated() {
+        GXDLMSAssociationLogicalName a = getAssignedAssociation();
+        return a != null && a.getAssociationStatus() == AssociationStatus.ASSOCIATED;
+    }
 
-        @Override public int intValue() { return (int) value; }
-        @Override public long longValue() { return value; }
-        @Override public float floatValue() { return value; }
-        @Override public double doubleValue() { return value; }
-        @Override public String toString() { return Long.toString(value); }
+    /** Whether the association ciphers its APDUs (the AARQ asked for it and was accepted). */
+    boolean ciphered() {
+        return getCiphering().getSecurity() != Security.NONE;
+    }
+
+    /**
+     * Called once an AARQ is answered: Gurux sizes its blocks for the glo-ciphering header but not for the
+     * system title (1 + 8 bytes) that general-glo-ciphering adds, so its ciphered blocks would pass the
+     * negotiated PDU size by that much; the meter leaves room for it.
+     */
+    void fitBlocksToGeneralCiphering() {
+        var s = getSettings();
+        if (ciphered() && s.getNegotiatedConformance().contains(Conformance.GENERAL_PROTECTION)) s.setMaxPduSize(s.getMaxPduSize() - 9);
+    }
+
+    /** While set, every attribute and method is denied: the request is refused whole and runs nothing. */
+    void refuseEverything(boolean refuse) {
+        refuseEverything = refuse;
+    }
+
+    /** Whether the last request was HLS pass 3 (a call of the association's method 1); clears it. */
+    boolean takePass3Attempt() {
+        boolean attempted = pass3Attempted;
+        pass3Attempted = false;
+        return attempted;
+    }
+
+    private static boolean isPass3(ValueEventArgs e) {
+        return e.getTarget() instanceof GXDLMSAssociationLogicalName && e.getIndex() == 1;
     }
 
     @Override
@@ -283,9 +291,29 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     public void onPreRead(ValueEventArgs[] args) {
         refresh();
         for (ValueEventArgs e : args) {
-            if (e.getTarget() == daily && e.getIndex() == 2) fillDailyProfile();
-            if (e.getTarget() == daily && e.getIndex() == 7) daily.setEntriesInUse(PROFILE_DAYS);
+            if (e.getError() != ErrorCode.OK) {
+                refusedListItem(e);
+                continue;
+            }
+            if (e.getTarget() == daily.object()) daily.onPreRead(e, now(), getSettings());
+            // Gurux writes the object list page by page and, when ciphering moves the block boundaries, marks a
+            // block as the last one with a page still to come; written whole, it is cut into blocks as bytes.
+            if (e.getTarget() instanceof GXDLMSAssociationLogicalName && e.getIndex() == 2) e.setSkipMaxPduSize(true);
         }
+    }
+
+    /**
+     * A GET-with-list item Gurux already refused (access denied, no such object). Gurux 4.0.47 writes the
+     * item's error code where the choice tag belongs, then the value anyway; answering it here makes the
+     * item {@code 01 <data-access-result>}: the error code Gurux writes is then 1, the choice
+     * data-access-result, and the value is the real result.
+     */
+    private static void refusedListItem(ValueEventArgs e) {
+        int result = e.getError().getValue();
+        e.setError(ErrorCode.HARDWARE_FAULT); // value 1: the choice tag data-access-result
+        e.setValue(new byte[] {(byte) result});
+        e.setByteArray(true);
+        e.setHandled(true);
     }
 
     @Override
@@ -303,11 +331,20 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     @Override
     protected void onPreWrite(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            // limiter-monitor-hidden: a strict meter takes a threshold in the attribute's own type only.
+            if (e.getTarget() == limiter && (e.getIndex() == 4 || e.getIndex() == 5)
+                    && variants.has(MeterVariant.Quirk.LIMITER_MONITOR_HIDDEN) && !(e.getValue() instanceof GXUInt16)) {
+                e.setError(ErrorCode.UNMATCHED_TYPE);
+                e.setHandled(true);
+            }
+        }
     }
 
     @Override
     protected void onPostWrite(ValueEventArgs[] args) {
         for (ValueEventArgs e : args) {
+            if (e.getError() != ErrorCode.OK) continue; // refused: nothing was written
             GXDLMSObject t = e.getTarget();
             if (t == limiter && e.getIndex() == 4) {
                 Object v = limiter.getThresholdNormal();
@@ -333,6 +370,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     @Override
     protected void onPreAction(ValueEventArgs[] args) {
         for (ValueEventArgs e : args) {
+            if (isPass3(e)) pass3Attempted = true;
             if (e.getTarget() == disconnector) {
                 // Gurux's disconnect control has no built-in methods: the meter implements them.
                 if (e.getIndex() == 1) state.remoteDisconnect();
@@ -362,9 +400,11 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     @Override
     protected AccessMode onGetAttributeAccess(ValueEventArgs arg) {
+        if (refuseEverything || awaitingPass3()) return AccessMode.NO_ACCESS;
+        GXDLMSObject t = arg.getTarget();
+        if (t == activePower && variants.has(MeterVariant.Quirk.LIMITER_MONITOR_HIDDEN)) return AccessMode.NO_ACCESS;
         int sap = clientSap();
         if (sap == MANAGEMENT_SAP) return AccessMode.READ_WRITE;
-        GXDLMSObject t = arg.getTarget();
         if (sap == PUBLIC_SAP) {
             boolean open = t == invocationCounter || t == clock || t instanceof GXDLMSAssociationLogicalName
                     || "0.0.42.0.0.255".equals(t.getLogicalName());
@@ -376,6 +416,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     @Override
     protected MethodAccessMode onGetMethodAccess(ValueEventArgs arg) {
+        if (refuseEverything || awaitingPass3() && !isPass3(arg)) return MethodAccessMode.NO_ACCESS;
         int sap = clientSap();
         if (sap == MANAGEMENT_SAP) return MethodAccessMode.ACCESS;
         // HLS pass 3 is a method on the association object itself.

@@ -27,11 +27,13 @@ import java.util.Objects;
  * @param bindHost             single-address mode: the address the meters listen on (127.0.0.1)
  * @param advertiseHost        the host written into the exported registry (null: the bound address)
  * @param allowRemote          accept head-ends that are not on this machine (containers); off by default
+ * @param variants             how every meter departs from the default behaviour (quirks of real meters)
  */
 public record SimulatorConfig(int meters, long seed, int port, boolean singleAddress, SimTransport transport,
                               Duration latency, Duration jitter, FaultRates faults, int wrongKeyMeters,
                               double manualReconnectShare, Clock clock, ZoneId zone, InetSocketAddress pushTarget,
-                              int workerThreads, String bindHost, String advertiseHost, boolean allowRemote) {
+                              int workerThreads, String bindHost, String advertiseHost, boolean allowRemote,
+                              MeterVariants variants) {
     public SimulatorConfig {
         if (meters < 1 || meters > 2_000_000) throw new IllegalArgumentException("meters must be between 1 and 2000000 (was " + meters + ")");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0..65535 (was " + port + ")");
@@ -53,6 +55,9 @@ public record SimulatorConfig(int meters, long seed, int port, boolean singleAdd
         if (bindHost == null || bindHost.isBlank()) bindHost = "127.0.0.1";
         if (!singleAddress && (allowRemote || advertiseHost != null))
             throw new IllegalArgumentException("remote head-ends need --single-address: meters are told apart by port, not by loopback address");
+        Objects.requireNonNull(variants, "variants");
+        if (variants.has(MeterVariant.Quirk.HDLC_SMALL_WINDOW) && transport != SimTransport.HDLC)
+            throw new IllegalArgumentException("variant hdlc-small-window needs the hdlc transport (was " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")");
     }
 
     public static Builder builder() {
@@ -82,6 +87,7 @@ public record SimulatorConfig(int meters, long seed, int port, boolean singleAdd
         private String bindHost = "127.0.0.1";
         private String advertiseHost;
         private boolean allowRemote;
+        private MeterVariants variants = MeterVariants.NONE;
 
         public Builder meters(int v) { meters = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
@@ -99,10 +105,15 @@ public record SimulatorConfig(int meters, long seed, int port, boolean singleAdd
         public Builder bindHost(String v) { bindHost = v; return this; }
         public Builder advertiseHost(String v) { advertiseHost = v; return this; }
         public Builder allowRemote(boolean v) { allowRemote = v; return this; }
+        public Builder variants(MeterVariants v) { variants = v; return this; }
+        public Builder variants(MeterVariant... v) { variants = MeterVariants.of(v); return this; }
+        /** Switch names, comma-separated, as {@code --variant} takes them. */
+        public Builder variants(String spec) { variants = MeterVariants.parse(spec); return this; }
 
         public SimulatorConfig build() {
             return new SimulatorConfig(meters, seed, port, singleAddress, transport, latency, jitter, faults,
-                    wrongKeyMeters, manualReconnectShare, clock, zone, pushTarget, workerThreads, bindHost, advertiseHost, allowRemote);
+                    wrongKeyMeters, manualReconnectShare, clock, zone, pushTarget, workerThreads, bindHost, advertiseHost, allowRemote,
+                    variants);
         }
     }
 }

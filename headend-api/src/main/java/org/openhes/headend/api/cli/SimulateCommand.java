@@ -12,6 +12,7 @@ import org.openhes.headend.api.config.Settings;
 import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.simulator.FaultRates;
 import org.openhes.headend.simulator.MeterIdentity;
+import org.openhes.headend.simulator.MeterVariants;
 import org.openhes.headend.simulator.SimTransport;
 import org.openhes.headend.simulator.SimulatedFleet;
 import org.openhes.headend.simulator.SimulatorConfig;
@@ -47,6 +48,8 @@ final class SimulateCommand implements Callable<Integer> {
     String advertiseHost;
     @Option(names = "--allow-remote", description = "Accept head-ends from other hosts (containers); loopback only otherwise.")
     boolean allowRemote;
+    @Option(names = "--variant", defaultValue = "", paramLabel = "LIST", description = "Quirks of real meters that every meter plays, comma-separated, e.g. aare-no-auth-required,small-pdu=256,scaler=3 (an unknown name lists the known ones).")
+    String variant;
 
     /** The transport of the {@code io.transport} setting (HEADEND_IO_TRANSPORT), read as the head-end node reads it. */
     static NettyIo nettyIo() {
@@ -64,7 +67,8 @@ final class SimulateCommand implements Callable<Integer> {
                         default -> throw new IllegalArgumentException("--transport must be wrapper or hdlc (was " + transport + ")");
                     })
                     .latency(dur("--latency", latency), dur("--jitter", jitter)).faults(FaultRates.parse(faults))
-                    .wrongKeyMeters(wrongKeys).bindHost(bind).advertiseHost(advertiseHost).allowRemote(allowRemote).build();
+                    .wrongKeyMeters(wrongKeys).bindHost(bind).advertiseHost(advertiseHost).allowRemote(allowRemote)
+                    .variants(MeterVariants.parse(variant)).build();
         } catch (IllegalArgumentException e) {
             throw new OneMeter.BadOption(e.getMessage());
         }
@@ -78,7 +82,8 @@ final class SimulateCommand implements Callable<Integer> {
             }
             MeterIdentity first = fleet.identity(0);
             System.out.println(meters + " simulated meters, first " + first.ean() + " at " + first.hostAndPort()
-                    + (meters > 1 ? ", last at " + fleet.identity(meters - 1).hostAndPort() : ""));
+                    + (meters > 1 ? ", last at " + fleet.identity(meters - 1).hostAndPort() : "")
+                    + (config.variants().isEmpty() ? "" : ", variants " + config.variants()));
             System.out.println("try: ./headend read --meter " + first.hostAndPort() + " --ek "
                     + java.util.HexFormat.of().withUpperCase().formatHex(first.encryptionKey()) + " --ak "
                     + java.util.HexFormat.of().withUpperCase().formatHex(first.authenticationKey()));
