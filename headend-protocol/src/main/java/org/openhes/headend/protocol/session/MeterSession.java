@@ -75,4 +75,9 @@ public final class MeterSession {
     MeterLink link() {
         return association.link();
     }
+
+    /** For tests in this package that must send what the head-end itself never would. */
+    Association association() {
+        return association;
+    }
 }
