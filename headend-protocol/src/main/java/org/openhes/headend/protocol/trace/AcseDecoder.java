@@ -60,7 +60,6 @@ final class AcseDecoder {
 
     private void element(int apdu, int t, Reader v, Fields f, FrameBuilder fb) {
         boolean aarq = apdu == 0x60, aare = apdu == 0x61;
-        boolean fromClient = fb.fromClient;
         if (t == 0xBE) {
             f.initiate = userInformation(v, fb);
         } else if (apdu >= 0x62) {

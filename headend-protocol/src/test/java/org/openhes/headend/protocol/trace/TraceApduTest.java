@@ -223,4 +223,12 @@ class TraceApduTest {
         assertThat(f.association().authenticationValue()).isEqualTo("***(8 bytes)");
         assertThat(f.hex()).isEqualTo(recorded);
     }
+
+    @Test
+    void ciphered_content_masked_when_recorded_is_named_as_such() throws Exception {
+        String recorded = wrapped(glo("CC", METER, 3, "C401C1000600000457"));
+        recorded = recorded.substring(0, recorded.length() - 5) + "** **"; // the last two bytes of the tag
+        DecodedFrame f = decode(rx("associate AARQ", wrapped(AARE)), rx("GET", recorded)).get(1);
+        assertThat(f.problem()).isEqualTo("cannot decipher: bytes of the ciphered content were masked when the trace was recorded");
+    }
 }
