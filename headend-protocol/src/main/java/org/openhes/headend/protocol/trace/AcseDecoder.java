@@ -39,6 +39,9 @@ final class AcseDecoder {
             while (c.more()) {
                 int t = c.u8("a BER tag");
                 int n = c.berLength("a BER length");
+                if ((t == 0xAC || t == 0xAA) && n > c.remaining()) {
+                    masks.secret(c.buffer(), c.pos(), c.end()); // a damaged authentication value is masked all the same
+                }
                 // user-information comes last; read it to the end when its length is off (Gurux's RLRE)
                 Reader v = t == 0xBE ? toTheEnd(c, n, fb, "user-information's length") : c.slice(n, "a BER element");
                 element(tag, t, v, f, fb);

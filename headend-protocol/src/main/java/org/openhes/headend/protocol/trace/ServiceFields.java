@@ -61,7 +61,12 @@ final class ServiceFields {
         if (!secret) return fb.data.read(r);
         int at = r.pos();
         int tag = r.peek("a data type");
-        fb.data.skip(r);
+        try {
+            fb.data.skip(r);
+        } catch (Undecodable damaged) {
+            masks.secret(r.buffer(), at, r.end()); // where a damaged secret ends is unknown: all the rest is masked
+            throw damaged;
+        }
         String type = DlmsNames.dataType(tag);
         if (tag == 9 || tag == 10 || tag == 12) {
             Reader s = new Reader(r.buffer(), at + 1, r.pos());

@@ -231,4 +231,15 @@ class TraceApduTest {
         DecodedFrame f = decode(rx("associate AARQ", wrapped(AARE)), rx("GET", recorded)).get(1);
         assertThat(f.problem()).isEqualTo("cannot decipher: bytes of the ciphered content were masked when the trace was recorded");
     }
+
+    @Test
+    void a_damaged_secret_is_masked_to_the_end_of_the_frame() {
+        // pass 3 in plaintext whose octet string claims more bytes than the frame has; an AARE likewise
+        String pass3 = "C301C1" + "000F" + "0000280000FF" + "01" + "01" + "0920" + "A1A2A3A4A5A6A7A8A9AAABACADAEAFB0";
+        String aare = "6110" + "AA1280" + "10" + "B1B2B3B4B5B6B7B8B9BABBBC";
+        List<DecodedFrame> frames = decode(tx("associate HLS pass 3", wrapped(pass3)), rx("associate AARQ", wrapped(aare)));
+        assertThat(frames).extracting(DecodedFrame::problem).allMatch(p -> p.startsWith("cannot decode"));
+        assertThat(frames.get(0).hex()).endsWith("01 01 " + "** ".repeat(18).trim()); // from its type on
+        assertThat(frames.get(1).hex()).endsWith("AA 12 " + "** ".repeat(14).trim());
+    }
 }
