@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A readable record of one session's frames for field engineers: direction, time, step and hex.
  * Frames are ciphered under HLS, so the trace holds no key material and no plaintext secrets
- * (the LLS password of an AARQ is masked).
+ * (the calling-authentication-value of an AARQ, the LLS password or the HLS challenge, is masked).
+ * {@code org.openhes.headend.protocol.trace.TraceDecoder} decodes and deciphers a trace for display.
  */
 public final class WireTrace {
     /** One frame: when, which way, the step, what kind of PDU it carries, and its bytes. */
@@ -80,22 +81,69 @@ public final class WireTrace {
 
     synchronized void add(String direction, String step, byte[] frame) {
         if (entries.size() >= maxEntries) return;
-        String hex = HexFormat.ofDelimiter(" ").withUpperCase().formatHex(frame);
-        if (step.startsWith("associate") && direction.equals("TX") && hex.contains(" AC ")) {
-            hex = maskCallingAuthentication(hex);
-        }
-        entries.add(new Entry(clock.instant(), direction, step, describe(frame), hex));
+        int[] secret = direction.equals("TX") ? callingAuthentication(frame) : null;
+        entries.add(new Entry(clock.instant(), direction, step, describe(frame), hex(frame, secret)));
     }
 
-    /** Hides the calling-authentication-value (tag AC) of an AARQ: it carries the LLS password. */
-    static String maskCallingAuthentication(String hex) {
-        int at = hex.indexOf(" AC ");
-        String[] rest = hex.substring(at + 4).split(" ");
-        if (rest.length < 3) return hex;
-        int len = Integer.parseInt(rest[0], 16);
-        StringBuilder sb = new StringBuilder(hex.substring(0, at + 4)).append(rest[0]);
-        for (int k = 1; k < rest.length; k++) sb.append(' ').append(k <= len ? "**" : rest[k]);
+    private static String hex(byte[] frame, int[] masked) {
+        StringBuilder sb = new StringBuilder(frame.length * 3);
+        HexFormat hex = HexFormat.of().withUpperCase();
+        for (int i = 0; i < frame.length; i++) {
+            if (i > 0) sb.append(' ');
+            if (masked != null && i >= masked[0] && i < masked[1]) sb.append("**");
+            else hex.toHexDigits(sb, frame[i]);
+        }
         return sb.toString();
+    }
+
+    /**
+     * Where the calling-authentication-value (tag AC) of an AARQ is: it carries the LLS password or the
+     * HLS challenge. {@code {from, to}} of its content in the frame, or null when the frame carries no
+     * AARQ. The AARQ is found through the framing and walked element by element, so that an AC byte
+     * elsewhere (in a header check sequence, in ciphertext) is left alone.
+     */
+    static int[] callingAuthentication(byte[] f) {
+        int p = apduStart(f);
+        if (p < 0 || p + 2 > f.length || (f[p] & 0xFF) != 0x60) return null;
+        int[] len = berLength(f, p + 1);
+        if (len == null) return null;
+        int end = Math.min(f.length, len[0] + len[1]);
+        for (p = len[0]; p + 1 < end; ) {
+            int tag = f[p] & 0xFF;
+            int[] el = berLength(f, p + 1);
+            if (el == null) return null;
+            int contentEnd = Math.min(end, el[0] + el[1]);
+            if (tag == 0xAC) return new int[] {el[0], contentEnd};
+            p = contentEnd;
+        }
+        return null;
+    }
+
+    /** {start of content, content length} of a BER length at {@code p}, or null. */
+    private static int[] berLength(byte[] f, int p) {
+        if (p >= f.length) return null;
+        int first = f[p] & 0xFF;
+        if (first < 0x80) return new int[] {p + 1, first};
+        if (first == 0x81 && p + 1 < f.length) return new int[] {p + 2, f[p + 1] & 0xFF};
+        if (first == 0x82 && p + 2 < f.length) return new int[] {p + 3, (f[p + 1] & 0xFF) << 8 | (f[p + 2] & 0xFF)};
+        return null;
+    }
+
+    /** Where the APDU starts: after the wrapper header, or after an HDLC I-frame's header and LLC; -1 if neither. */
+    private static int apduStart(byte[] f) {
+        if (f.length >= 9 && f[0] == 0 && f[1] == 1) return 8;
+        if (f.length < 5 || (f[0] & 0xFF) != 0x7E) return -1;
+        int p = 3;
+        for (int address = 0; address < 2; address++) {
+            int n = 0;
+            while (p < f.length && (f[p++] & 0x01) == 0) {
+                if (++n >= 4) return -1;
+            }
+        }
+        if (p >= f.length || (f[p] & 0x01) != 0) return -1; // not an I-frame
+        p += 1 + 2; // control, header check sequence
+        if (p + 3 > f.length || (f[p] & 0xFF) != 0xE6 || (f[p + 1] & 0xFF) != 0xE6 || f[p + 2] != 0) return -1;
+        return p + 3;
     }
 
     public synchronized List<Entry> entries() {

@@ -11,7 +11,7 @@ import org.openhes.headend.protocol.transport.EmbeddedLinks;
 
 /** A session whose meter is whatever bytes a test writes into an EmbeddedChannel. */
 public final class SessionOnEmbeddedChannel {
-    public final EmbeddedLinks.Embedded link = EmbeddedLinks.wrapper("fuzz");
+    public final EmbeddedLinks.Embedded link;
     public final MeterSession session;
 
     public SessionOnEmbeddedChannel(boolean ciphered) {
@@ -23,12 +23,23 @@ public final class SessionOnEmbeddedChannel {
     private static final byte[] KEY = HexFormat.of().parseHex("000102030405060708090A0B0C0D0E0F");
 
     public SessionOnEmbeddedChannel(MeterTarget target) {
+        this(target, EmbeddedLinks.wrapper("fuzz"), Clock.systemUTC());
+    }
+
+    /** A session on {@code link} (wrapper or HDLC, as {@code target} says), with time from {@code clock}. */
+    public SessionOnEmbeddedChannel(MeterTarget target, EmbeddedLinks.Embedded link, Clock clock) {
+        this.link = link;
         Duration t = Duration.ofSeconds(5);
         session = new MeterSession(target, link.link(), new InMemoryInvocationCounterStore(1), new MeterMetadataCache(),
-                new Timeouts(t, t, t), Clock.systemUTC());
+                new Timeouts(t, t, t), clock);
     }
 
     public java.util.concurrent.CompletableFuture<Void> open() {
         return session.open();
+    }
+
+    /** RLRQ (and DISC on HDLC), as the client ends a session. */
+    public java.util.concurrent.CompletableFuture<Void> release() {
+        return session.release();
     }
 }

@@ -1,0 +1,25 @@
+package org.openhes.headend.protocol.trace;
+
+/**
+ * Which COSEM attributes and method parameters carry secrets, shown as {@code ***(n bytes)}: the
+ * association's secret (LLS password, attribute 7), the HLS exchange (reply_to_HLS_authentication:
+ * f(StoC) asked, f(CtoS) returned) and new HLS secrets, and key transfers of the security setup.
+ */
+final class Secrets {
+    static final int ASSOCIATION_LN = 15, SECURITY_SETUP = 64;
+
+    private Secrets() {
+    }
+
+    /** Whether the value of the attribute, or the parameter of the method, {@code d} names is a secret. */
+    static boolean carried(DecodedFrame.Descriptor d) {
+        if (d.kind().equals("attribute")) return d.classId() == ASSOCIATION_LN && d.id() == 7;
+        return d.classId() == ASSOCIATION_LN && (d.id() == 1 || d.id() == 2)
+                || d.classId() == SECURITY_SETUP && d.id() == 2;
+    }
+
+    /** Whether what the method {@code d} returns is a secret (the meter's f(CtoS) in HLS pass 4). */
+    static boolean returned(DecodedFrame.Descriptor d) {
+        return d.classId() == ASSOCIATION_LN && d.id() == 1;
+    }
+}
