@@ -32,10 +32,10 @@ class TraceDecoderSessionTest {
         if (r != null) return r;
         SimulatedSession s = new SimulatedSession(transport);
         s.run(s.session::open);
-        IndexReading indexes = s.run(() -> s.session.session.readIndexes());
-        s.run(() -> s.session.session.readDaily(FROM, TO, SimulatedSession.BRUSSELS));
-        s.run(() -> s.session.session.setPowerLimit(5000));
-        s.run(() -> s.session.session.disconnect());
+        IndexReading indexes = s.run(() -> s.session.session.reads().indexes());
+        s.run(() -> s.session.session.reads().daily(FROM, TO, SimulatedSession.BRUSSELS));
+        s.run(() -> s.session.session.commands().setPowerLimit(5000));
+        s.run(() -> s.session.session.commands().disconnect());
         s.run(s.session::release);
         r = new Recorded(s, s.decoder().decode(s.trace()), indexes);
         SESSIONS.put(transport, r);

@@ -71,10 +71,10 @@ class TraceFixtureTest {
     private static void record(SimTransport transport, LocalDate from, Path base) throws Exception {
         try (SimulatedSession s = new SimulatedSession(transport)) {
             s.run(s.session::open);
-            s.run(() -> s.session.session.readIndexes());
-            s.run(() -> s.session.session.readDaily(from, LocalDate.of(2026, 11, 20), SimulatedSession.BRUSSELS));
-            s.run(() -> s.session.session.setPowerLimit(5000));
-            s.run(() -> s.session.session.disconnect());
+            s.run(() -> s.session.session.reads().indexes());
+            s.run(() -> s.session.session.reads().daily(from, LocalDate.of(2026, 11, 20), SimulatedSession.BRUSSELS));
+            s.run(() -> s.session.session.commands().setPowerLimit(5000));
+            s.run(() -> s.session.session.commands().disconnect());
             s.run(s.session::release);
             var f = new RecordedFixture(s.target.endpoint().transport(), s.identity.encryptionKey(), s.identity.authenticationKey(),
                     SimulatedSession.CLIENT_TITLE, s.trace());

@@ -39,7 +39,7 @@ class TraceOverTcpTest {
                     new Timeouts(t, t, Duration.ofSeconds(20)), clock, SessionEvents.NONE);
             MeterTarget target = new MeterTarget(id.ean(), MeterEndpoint.wrapper(id.host(), id.port(), 1, 1),
                     MeterSecurity.hlsGmac(SimulatedSession.CLIENT_TITLE, id.encryptionKey(), id.authenticationKey()), MeterProfile.emucs());
-            var outcome = client.withSession(target, "read", new MeterClient.Options(true, false), MeterSession::readIndexes)
+            var outcome = client.withSession(target, "read", new MeterClient.Options(true, false), s -> s.reads().indexes())
                     .get(30, TimeUnit.SECONDS);
 
             List<DecodedFrame> frames = TraceDecoder.forSession(Transport.WRAPPER, target.security()).decode(outcome.trace());
