@@ -48,7 +48,7 @@ public final class MeterOptions {
     @Option(names = "--timeout", defaultValue = "10s", description = "Response timeout per exchange (default: ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--trace", description = "Print the wire trace (direction, time, hex, decoded PDU) on stderr.")
+    @Option(names = "--trace", description = "Print the session's frames on stderr, deciphered and decoded (secrets masked), also when it fails; JSON with --format json.")
     boolean trace;
 
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")

@@ -31,6 +31,9 @@ import org.openhes.headend.protocol.session.SessionEvents;
 import org.openhes.headend.protocol.session.Timeouts;
 import org.openhes.headend.protocol.transport.MeterConnector;
 import org.openhes.headend.protocol.transport.NettyIo;
+import org.openhes.headend.protocol.trace.TraceDecoder;
+import org.openhes.headend.protocol.trace.TraceJson;
+import org.openhes.headend.protocol.trace.TraceText;
 import org.openhes.headend.protocol.transport.WireTrace;
 
 /** One session with one meter from the command line: builds the target, runs the work, prints. */
@@ -111,19 +114,29 @@ final class OneMeter {
                     new MeterClient.Options(o.trace, readFirst), work);
             try {
                 MeterClient.Outcome<T> outcome = f.get();
-                if (o.trace) printTrace(outcome.trace());
+                if (o.trace) printTrace(o, target, outcome.trace());
                 return outcome.value();
             } catch (ExecutionException e) {
                 MeterException m = MeterException.find(e);
-                if (m != null && o.trace) printTrace(m.trace()); // a failure is when a field engineer needs the trace most
+                if (m != null && o.trace) printTrace(o, target, m.trace()); // a failure is when a field engineer needs the trace most
                 if (m != null) throw m;
                 throw new IllegalStateException(e.getCause());
             }
         }
     }
 
-    private static void printTrace(List<WireTrace.Entry> entries) {
-        for (WireTrace.Entry e : entries) System.err.println(e);
+    /** The session's frames deciphered and decoded with its own keys, on stderr: text, or one JSON document with --format json. */
+    private static void printTrace(MeterOptions o, MeterTarget target, List<WireTrace.Entry> entries) {
+        var frames = TraceDecoder.forSession(target.endpoint().transport(), target.security()).decode(entries);
+        if (json(o)) {
+            try {
+                System.err.println(JSON.writeValueAsString(Map.of("trace", TraceJson.toMaps(frames))));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            System.err.print(TraceText.format(frames));
+        }
     }
 
     static Map<String, Object> register(Register r) {

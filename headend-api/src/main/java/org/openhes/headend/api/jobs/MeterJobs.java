@@ -177,10 +177,14 @@ public final class MeterJobs implements JobHandler {
 
     private CompletableFuture<JobResult> onDemandRead(MeterTarget target, boolean trace) {
         return client.withSession(target, "on-demand-read", new MeterClient.Options(trace, false, true), s -> s.reads().indexes())
-                .thenApply(o -> {
-                    if (trace) traces.add(target.meterId(), new TraceLog.Session(clock.instant(), "on-demand-read", "SUCCEEDED", o.trace()));
-                    return o.value();
-                }).thenCompose(now -> {
+                .whenComplete((o, e) -> {
+                    if (!trace) return;
+                    MeterException failure = e == null ? null : MeterException.find(e);
+                    if (e != null && failure == null) return;
+                    traces.add(target.meterId(), TraceLog.Session.of(clock.instant(), "on-demand-read", target,
+                            failure == null ? o.trace() : failure.trace(), failure));
+                })
+                .thenApply(MeterClient.Outcome::value).thenCompose(now -> {
             List<IndexRead> out = toReads(target.meterId(), now, IndexRead.Source.ON_DEMAND);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("meterId", target.meterId());

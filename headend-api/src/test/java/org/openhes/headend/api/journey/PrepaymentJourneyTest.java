@@ -208,6 +208,11 @@ class PrepaymentJourneyTest {
         assertThat(trace.at("/items/0/frames/0/direction").asText()).isEqualTo("TX");
         assertThat(trace.at("/items/0/frames/0/pdu").asText()).isEqualTo("AARQ");
         assertThat(trace.at("/items/0/frames/1/pdu").asText()).isEqualTo("AARE");
+        assertThat(trace.at("/items/0/outcome").asText()).isEqualTo("SUCCEEDED");
+        // deciphered with the session's keys: the registers read are in the trace as the meter sent them
+        String decoded = trace.at("/items/0/frames").toString();
+        assertThat(decoded).contains("get-response-with-list").contains("1-0:1.8.1.255").contains("double-long-unsigned");
+        assertThat(decoded).contains("\"authenticationValue\":\"***(");
         assertThat(send("GET", "/api/v1/meters/" + fleet.identity(6).ean() + "/trace", platform, null, null, null).statusCode()).isEqualTo(403);
 
         // 7. A meter pushes an alarm: it becomes an event of that meter.
