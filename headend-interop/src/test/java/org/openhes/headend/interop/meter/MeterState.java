@@ -1,0 +1,82 @@
+package org.openhes.headend.interop.meter;
+
+import java.time.Clock;
+import java.util.Arrays;
+
+/**
+ * Everything a command can change on the meter, readable by tests to check the meter's side of a
+ * command: the clock offset, the breaker, the limiter's settings, the customer message and the
+ * invocation counters.
+ */
+public final class MeterState {
+    /** The longest customer message the display takes. */
+    public static final int MESSAGE_MAX_BYTES = 64;
+
+    private final MeterTime time;
+    private final Disconnector disconnector = new Disconnector();
+    private final InvocationCounters counters = new InvocationCounters();
+    private long thresholdNormalW = 9_200;
+    private long thresholdEmergencyW = 4_600;
+    private long minOverThresholdDurationS = 60;
+    private long minUnderThresholdDurationS = 30;
+    private byte[] message = new byte[0];
+
+    MeterState(Clock clock) {
+        this.time = new MeterTime(clock);
+    }
+
+    public MeterTime time() {
+        return time;
+    }
+
+    public Disconnector disconnector() {
+        return disconnector;
+    }
+
+    public InvocationCounters counters() {
+        return counters;
+    }
+
+    public synchronized long thresholdNormalW() {
+        return thresholdNormalW;
+    }
+
+    public synchronized void setThresholdNormalW(long watts) {
+        thresholdNormalW = watts;
+    }
+
+    public synchronized long thresholdEmergencyW() {
+        return thresholdEmergencyW;
+    }
+
+    public synchronized void setThresholdEmergencyW(long watts) {
+        thresholdEmergencyW = watts;
+    }
+
+    public synchronized long minOverThresholdDurationS() {
+        return minOverThresholdDurationS;
+    }
+
+    public synchronized void setMinOverThresholdDurationS(long seconds) {
+        minOverThresholdDurationS = seconds;
+    }
+
+    public synchronized long minUnderThresholdDurationS() {
+        return minUnderThresholdDurationS;
+    }
+
+    public synchronized void setMinUnderThresholdDurationS(long seconds) {
+        minUnderThresholdDurationS = seconds;
+    }
+
+    public synchronized byte[] message() {
+        return message.clone();
+    }
+
+    public synchronized void setMessage(byte[] text) {
+        if (text.length > MESSAGE_MAX_BYTES) {
+            throw new IllegalArgumentException("message must be at most " + MESSAGE_MAX_BYTES + " bytes (was " + text.length + ")");
+        }
+        message = Arrays.copyOf(text, text.length);
+    }
+}
