@@ -18,6 +18,7 @@ final class CosemObjects {
     static final ObisCode LIMITER = new ObisCode(0, 0, 17, 0, 0, 255);
     static final ObisCode MESSAGE = new ObisCode(0, 0, 96, 13, 1, 255);
     static final ObisCode INVOCATION_COUNTER = new ObisCode(0, 0, 43, 1, 0, 255);
+    static final ObisCode TARIFF = new ObisCode(0, 0, 96, 14, 0, 255);
     /** The script the limiter's actions name (disconnector script table); not an object of this meter. */
     static final ObisCode DISCONNECTOR_SCRIPTS = new ObisCode(0, 0, 10, 0, 106, 255);
 
@@ -42,6 +43,7 @@ final class CosemObjects {
                 new DisconnectControlObject(DISCONNECTOR, state.disconnector(), policy),
                 new LimiterObject(LIMITER, state, policy),
                 new MessageObject(MESSAGE, state, policy),
-                new InvocationCounterObject(INVOCATION_COUNTER, state.counters(), policy));
+                new InvocationCounterObject(INVOCATION_COUNTER, state.counters(), policy),
+                new TariffObject(TARIFF, model, time, policy));
     }
 }

@@ -154,7 +154,8 @@ final class Association {
     CompletableFuture<Void> open() {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         if (target.endpoint().transport() == Transport.HDLC) {
-            chain = chain.thenCompose(v -> plain("associate SNRM", () -> new byte[][] {codec.snrmRequest()}))
+            // the HDLC parameters are always sent: some meters (jDLMS's server) cannot parse an SNRM without them
+            chain = chain.thenCompose(v -> plain("associate SNRM", () -> new byte[][] {codec.snrmRequest(true)}))
                     .thenAccept(reply -> {
                         try {
                             codec.parseUAResponse(reply.getData());
@@ -175,6 +176,7 @@ final class Association {
 
     private void acceptAare(GXReplyData reply) {
         try {
+            if (!target.security().ciphered()) AareQuirks.unciphered(reply.getData());
             codec.parseAareResponse(reply.getData());
         } catch (GXDLMSException e) {
             throw failures.associationRefused(e);
