@@ -126,6 +126,19 @@ class SessionInteropTest {
     }
 
     @Test
+    void closes_the_gas_valve_and_arms_it_for_the_customer_to_open() throws Exception {
+        try (var h = new HeadendAgainstJdlms()) {
+            CommandResult closed = await(h.client.withSession(h.hls(), "gas-disconnect", s -> s.commands().closeGasValve()));
+            assertThat(closed.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
+            assertThat(h.meter.state().gasValve().controlState()).isEqualTo(Disconnector.DISCONNECTED);
+            assertThat(h.meter.state().disconnector().outputState()).as("electricity stays on").isTrue();
+            CommandResult armed = await(h.client.withSession(h.hls(), "gas-reconnect", s -> s.commands().armGasValve()));
+            assertThat(armed.outcome()).isEqualTo(CommandOutcome.READY_FOR_RECONNECTION);
+            assertThat(h.meter.state().gasValve().controlState()).isEqualTo(Disconnector.READY_FOR_RECONNECTION);
+        }
+    }
+
+    @Test
     void sets_and_clears_the_power_limit_in_the_type_the_strict_meter_wants() throws Exception {
         try (var h = new HeadendAgainstJdlms()) {
             CommandResult limit = await(h.client.withSession(h.hls(), "limit", s -> s.commands().setPowerLimit(2300)));

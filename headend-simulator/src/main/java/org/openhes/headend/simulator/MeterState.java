@@ -11,6 +11,8 @@ public final class MeterState {
 
     private int controlState = CONNECTED;
     private final int controlMode;
+    /** The gas valve on M-Bus channel 1 (disconnect control 0-1:24.4.0.255): re-opened only by the customer, for safety. */
+    private int gasValveState = CONNECTED;
     private long thresholdNormalWatts; // 0 = no limit
     private String message = "";
     private String p1Message = "";
@@ -42,6 +44,22 @@ public final class MeterState {
     synchronized void remoteReconnect() {
         if (controlState == CONNECTED) return;
         controlState = (controlMode == 1 || controlMode == 3 || controlMode == 5) ? READY_FOR_RECONNECTION : CONNECTED;
+    }
+
+    public synchronized int gasValveState() { return gasValveState; }
+
+    synchronized void closeGasValve() {
+        gasValveState = DISCONNECTED;
+    }
+
+    /** A remote reconnection of the gas valve only arms it: the customer opens it at the meter. */
+    synchronized void armGasValve() {
+        if (gasValveState == DISCONNECTED) gasValveState = READY_FOR_RECONNECTION;
+    }
+
+    /** The customer opens an armed gas valve at the meter. */
+    public synchronized void openGasValveAtTheMeter() {
+        if (gasValveState == READY_FOR_RECONNECTION) gasValveState = CONNECTED;
     }
 
     /** The customer presses the meter's button. */

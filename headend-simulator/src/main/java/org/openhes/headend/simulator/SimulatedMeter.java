@@ -70,6 +70,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final GXDLMSClock clock = new GXDLMSClock("0.0.1.0.0.255");
     private final DailyProfile daily;
     private final GXDLMSDisconnectControl disconnector = new GXDLMSDisconnectControl("0.0.96.3.10.255");
+    private final GXDLMSDisconnectControl gasValve = new GXDLMSDisconnectControl("0.1.24.4.0.255");
     private final GXDLMSLimiter limiter = new GXDLMSLimiter("0.0.17.0.0.255");
     private final GXDLMSData message = new GXDLMSData("0.0.96.13.1.255");
     private final GXDLMSData p1Message = new GXDLMSData("0.0.96.13.0.255");
@@ -133,6 +134,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
         disconnector.setControlMode(ControlMode.values()[state.controlMode()]);
         getItems().add(disconnector);
+        gasValve.setControlMode(ControlMode.values()[1]); // remote reconnection arms the valve; the customer opens it
+        getItems().add(gasValve);
 
         limiter.setMonitoredValue(activePower);
         limiter.setmonitoredAttributeIndex(2);
@@ -184,6 +187,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         boolean on = state.outputState();
         disconnector.setOutputState(on);
         disconnector.setControlState(ControlState.values()[state.controlState()]);
+        gasValve.setOutputState(state.gasValveState() == MeterState.CONNECTED);
+        gasValve.setControlState(ControlState.values()[state.gasValveState()]);
         limiter.setThresholdNormal(state.thresholdNormalWatts());
         limiter.setThresholdActive(state.thresholdNormalWatts());
         message.setValue(state.message().getBytes(StandardCharsets.UTF_8));
@@ -375,6 +380,11 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
                 // Gurux's disconnect control has no built-in methods: the meter implements them.
                 if (e.getIndex() == 1) state.remoteDisconnect();
                 else if (e.getIndex() == 2) state.remoteReconnect();
+                refresh();
+                e.setHandled(true);
+            } else if (e.getTarget() == gasValve) {
+                if (e.getIndex() == 1) state.closeGasValve();
+                else if (e.getIndex() == 2) state.armGasValve();
                 refresh();
                 e.setHandled(true);
             }

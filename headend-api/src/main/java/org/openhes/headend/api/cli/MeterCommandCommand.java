@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code headend command}: one remote command on one meter, with the state read back. */
-@Command(name = "command", description = "Send a remote command to one meter: disconnect, reconnect, limit --watts W, unlimit, display-balance --amount A.")
+@Command(name = "command", description = "Send a remote command to one meter: disconnect, reconnect, limit --watts W, unlimit, display-balance --amount A, gas-disconnect, gas-reconnect.")
 final class MeterCommandCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "COMMAND", description = "disconnect | reconnect | limit | unlimit | display-balance")
+    @Parameters(index = "0", paramLabel = "COMMAND", description = "disconnect | reconnect | limit | unlimit | display-balance | gas-disconnect | gas-reconnect")
     String command;
 
     @Option(names = "--watts", description = "Power limit in W (with limit).")
@@ -34,6 +34,8 @@ final class MeterCommandCommand implements Callable<Integer> {
         CommandResult result = switch (command) {
             case "disconnect" -> OneMeter.run(meter, "disconnect", s -> s.commands().disconnect());
             case "reconnect" -> OneMeter.run(meter, "reconnect", s -> s.commands().reconnect());
+            case "gas-disconnect" -> OneMeter.run(meter, "gas-disconnect", s -> s.commands().closeGasValve());
+            case "gas-reconnect" -> OneMeter.run(meter, "gas-reconnect", s -> s.commands().armGasValve());
             case "limit" -> {
                 if (watts == null) throw new OneMeter.BadOption("limit needs --watts W");
                 yield OneMeter.run(meter, "set-power-limit", s -> s.commands().setPowerLimit(watts));
@@ -44,7 +46,7 @@ final class MeterCommandCommand implements Callable<Integer> {
                 yield OneMeter.run(meter, "display-balance", s -> s.commands().displayBalance(amount, currency));
             }
             default -> throw new OneMeter.BadOption("unknown command " + command
-                    + " (known: disconnect, reconnect, limit, unlimit, display-balance)");
+                    + " (known: disconnect, reconnect, limit, unlimit, display-balance, gas-disconnect, gas-reconnect)");
         };
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();

@@ -29,7 +29,8 @@ import org.openhes.headend.scheduler.meters.MeterRegistry;
  * repeated Idempotency-Key answers the first submission) and read back by id.
  */
 public final class CommandResource {
-    static final Set<String> COMMAND_TYPES = Set.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE");
+    static final Set<String> COMMAND_TYPES = Set.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE",
+            "GAS_DISCONNECT", "GAS_RECONNECT");
 
     private final MeterRegistry meters;
     private final CommandStore commands;

@@ -201,6 +201,8 @@ public final class MeterJobs implements JobHandler {
             case "RECONNECT" -> s -> s.commands().reconnect();
             case "SET_POWER_LIMIT" -> s -> s.commands().setPowerLimit(p.path("watts").asLong());
             case "CLEAR_POWER_LIMIT" -> s -> s.commands().clearPowerLimit();
+            case "GAS_DISCONNECT" -> s -> s.commands().closeGasValve();
+            case "GAS_RECONNECT" -> s -> s.commands().armGasValve();
             case "DISPLAY_BALANCE" -> s -> s.commands().displayBalance(new BigDecimal(p.path("amount").asText()), p.path("currency").asText("EUR"));
             default -> null;
         };

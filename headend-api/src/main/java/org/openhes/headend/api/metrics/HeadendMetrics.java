@@ -152,7 +152,8 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
 
     private static String commandType(ClaimedJob job) {
         String p = job.payload();
-        for (String t : List.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE")) {
+        for (String t : List.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE",
+                "GAS_DISCONNECT", "GAS_RECONNECT")) {
             if (p.contains("\"" + t + "\"")) return t;
         }
         return "OTHER";

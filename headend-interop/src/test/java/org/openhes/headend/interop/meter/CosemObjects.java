@@ -19,6 +19,7 @@ final class CosemObjects {
     static final ObisCode MESSAGE = new ObisCode(0, 0, 96, 13, 1, 255);
     static final ObisCode INVOCATION_COUNTER = new ObisCode(0, 0, 43, 1, 0, 255);
     static final ObisCode TARIFF = new ObisCode(0, 0, 96, 14, 0, 255);
+    static final ObisCode GAS_VALVE = new ObisCode(0, 1, 24, 4, 0, 255);
     /** The script the limiter's actions name (disconnector script table); not an object of this meter. */
     static final ObisCode DISCONNECTOR_SCRIPTS = new ObisCode(0, 0, 10, 0, 106, 255);
 
@@ -41,6 +42,7 @@ final class CosemObjects {
                 new ClockObject(CLOCK, time, policy),
                 new DailyProfileObject(DAILY_PROFILE, new DailyProfileRows(model, time), policy),
                 new DisconnectControlObject(DISCONNECTOR, state.disconnector(), policy),
+                new DisconnectControlObject(GAS_VALVE, state.gasValve(), policy),
                 new LimiterObject(LIMITER, state, policy),
                 new MessageObject(MESSAGE, state, policy),
                 new InvocationCounterObject(INVOCATION_COUNTER, state.counters(), policy),

@@ -14,6 +14,8 @@ public final class MeterState {
 
     private final MeterTime time;
     private final Disconnector disconnector = new Disconnector();
+    /** The gas valve on M-Bus channel 1: a remote reconnection only arms it (control mode 1). */
+    private final Disconnector gasValve = new Disconnector();
     private final InvocationCounters counters = new InvocationCounters();
     private long thresholdNormalW = 9_200;
     private long thresholdEmergencyW = 4_600;
@@ -23,6 +25,7 @@ public final class MeterState {
 
     MeterState(Clock clock) {
         this.time = new MeterTime(clock);
+        gasValve.setControlMode(1);
     }
 
     public MeterTime time() {
@@ -31,6 +34,10 @@ public final class MeterState {
 
     public Disconnector disconnector() {
         return disconnector;
+    }
+
+    public Disconnector gasValve() {
+        return gasValve;
     }
 
     public InvocationCounters counters() {

@@ -24,11 +24,13 @@ import java.util.Objects;
  * @param publicClientSap    the client SAP of the public client
  * @param tariff             the data object holding the current tariff
  * @param association        the current association object (object list, HLS pass 3/4)
+ * @param gasValve           the disconnect control of the gas meter's M-Bus channel (its valve)
  */
 public record MeterProfile(String name, String description, List<String> indexRegisters, String dailyProfile,
                            ProfileAccess dailyProfileAccess, String clock, String disconnector, String limiter,
                            String activePower, String message, int messageMaxLength, String gasIndex,
-                           String invocationCounter, int publicClientSap, String tariff, String association) {
+                           String invocationCounter, int publicClientSap, String tariff, String association,
+                           String gasValve) {
     public MeterProfile {
         Objects.requireNonNull(name, "name");
         indexRegisters = List.copyOf(indexRegisters);
@@ -65,6 +67,7 @@ public record MeterProfile(String name, String description, List<String> indexRe
         out.add(new ObjectUse("limiter's monitored value", activePower, 3, List.of(3), List.of(), List.of()));
         out.add(new ObjectUse("message", message, 1, List.of(2), List.of(2), List.of()));
         out.add(new ObjectUse("gas index", gasIndex, 4, List.of(2, 3), List.of(), List.of()));
+        out.add(new ObjectUse("gas valve", gasValve, 70, List.of(2, 3), List.of(), List.of(1, 2)));
         out.add(new ObjectUse("invocation counter", invocationCounter, 1, List.of(2), List.of(), List.of()));
         out.add(new ObjectUse("tariff", tariff, 1, List.of(2), List.of(), List.of()));
         return out;

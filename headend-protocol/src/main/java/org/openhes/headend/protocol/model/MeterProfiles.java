@@ -33,7 +33,7 @@ public final class MeterProfiles {
     static final List<String> SHIPPED = List.of("emucs");
     static final List<String> KEYS = List.of("name", "description", "base", "index.registers", "daily.profile",
             "daily.profile.access", "clock", "disconnector", "limiter", "limiter.monitored.value", "message",
-            "message.max.length", "gas.index", "invocation.counter", "public.client.sap", "tariff", "association");
+            "message.max.length", "gas.index", "invocation.counter", "public.client.sap", "tariff", "association", "gas.valve");
     private static final Pattern OBIS = Pattern.compile("(\\d{1,3})-(\\d{1,3}):(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static volatile MeterProfiles builtIn;
 
@@ -178,7 +178,8 @@ public final class MeterProfiles {
                 f.obis("invocation.counter", base == null ? null : base.invocationCounter()),
                 f.integer("public.client.sap", base == null ? null : base.publicClientSap(), 1, 127),
                 f.obis("tariff", base == null ? null : base.tariff()),
-                f.obis("association", base == null ? null : base.association()));
+                f.obis("association", base == null ? null : base.association()),
+                f.obis("gas.valve", base == null ? null : base.gasValve()));
     }
 
     /** Reads typed values from the properties, falling back to the base profile; errors name the key. */

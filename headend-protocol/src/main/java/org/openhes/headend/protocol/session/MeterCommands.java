@@ -22,8 +22,8 @@ import org.openhes.headend.protocol.model.ControlState;
 import org.openhes.headend.protocol.model.MeterProfile;
 
 /**
- * The remote commands: breaker (disconnect control), power limit (limiter), balance display (message
- * object). Each reads the meter's state back after acting and says whether the meter reached it.
+ * The remote commands: breaker (disconnect control), gas valve (the M-Bus channel's disconnect
+ * control), power limit (limiter), balance display (message object). Each reads the meter's state back after acting and says whether the meter reached it.
  */
 public final class MeterCommands {
     public static final long MIN_POWER_LIMIT_W = 100, MAX_POWER_LIMIT_W = 100_000;
@@ -48,18 +48,31 @@ public final class MeterCommands {
 
     /** Opens the breaker (remote_disconnect) and reads the disconnector back. */
     public CompletableFuture<CommandResult> disconnect() {
-        return disconnectorMethod(1, "disconnect");
+        return disconnectorMethod(profile.disconnector(), 1, "disconnect");
     }
 
     /** Closes the breaker (remote_reconnect) and reads the disconnector back. */
     public CompletableFuture<CommandResult> reconnect() {
-        return disconnectorMethod(2, "reconnect");
+        return disconnectorMethod(profile.disconnector(), 2, "reconnect");
     }
 
-    private CompletableFuture<CommandResult> disconnectorMethod(int method, String name) {
-        GXDLMSDisconnectControl d = new GXDLMSDisconnectControl(ln(profile.disconnector()));
+    /** Closes the gas valve (remote_disconnect of the M-Bus channel's disconnect control) and reads it back. */
+    public CompletableFuture<CommandResult> closeGasValve() {
+        return disconnectorMethod(profile.gasValve(), 1, "gas-disconnect");
+    }
+
+    /**
+     * Arms the gas valve for reconnection (remote_reconnect): for safety a gas valve is opened by the
+     * customer at the meter, so this ends in {@link CommandOutcome#READY_FOR_RECONNECTION}, reported as such.
+     */
+    public CompletableFuture<CommandResult> armGasValve() {
+        return disconnectorMethod(profile.gasValve(), 2, "gas-reconnect");
+    }
+
+    private CompletableFuture<CommandResult> disconnectorMethod(String obis, int method, String name) {
+        GXDLMSDisconnectControl d = new GXDLMSDisconnectControl(ln(obis));
         return access.invoke(d, method, 0, DataType.INT8)
-                .thenCompose(r -> breaker())
+                .thenCompose(r -> disconnectControl(obis))
                 .thenApply(state -> {
                     CommandOutcome outcome;
                     if (method == 1) {
@@ -77,7 +90,15 @@ public final class MeterCommands {
 
     /** output_state and control_state of the disconnector. */
     public CompletableFuture<BreakerState> breaker() {
-        String obis = profile.disconnector();
+        return disconnectControl(profile.disconnector());
+    }
+
+    /** output_state and control_state of the gas valve. */
+    public CompletableFuture<BreakerState> gasValve() {
+        return disconnectControl(profile.gasValve());
+    }
+
+    private CompletableFuture<BreakerState> disconnectControl(String obis) {
         return access.attributes(ObjectType.DISCONNECT_CONTROL, obis, List.of(2, 3)).thenApply(v -> {
             if (!(v.get(0) instanceof Boolean on) || !(v.get(1) instanceof Number cs)) {
                 throw association.failures().of(MeterFailureKind.MALFORMED_RESPONSE, "GET " + obis + "/2,3",

@@ -33,6 +33,7 @@ public final class ProfileSkeleton {
                 new Role("limiter.monitored.value", 3, current.activePower(), obis("1-0:1\\.7\\..*|1-0:16\\.7\\..*")),
                 new Role("message", 1, current.message(), obis("0-0:96\\.13\\..*")),
                 new Role("gas.index", 4, current.gasIndex(), obis("0-\\d+:24\\.2\\..*")),
+                new Role("gas.valve", 70, current.gasValve(), obis("0-\\d+:24\\.4\\..*")),
                 new Role("invocation.counter", 1, current.invocationCounter(), obis("0-0:43\\.1\\..*")),
                 new Role("tariff", 1, current.tariff(), obis("0-0:96\\.14\\..*")),
                 new Role("association", 15, current.association(), obis("0-0:40\\.0\\.0\\.255")));

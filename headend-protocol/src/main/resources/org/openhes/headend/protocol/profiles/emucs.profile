@@ -18,6 +18,8 @@ limiter.monitored.value = 1-0:1.7.0.255
 message = 0-0:96.13.1.255
 message.max.length = 64
 gas.index = 0-1:24.2.1.255
+# The gas valve: disconnect control (class 70) of M-Bus channel 1; remote reconnection only arms it.
+gas.valve = 0-1:24.4.0.255
 invocation.counter = 0-0:43.1.0.255
 public.client.sap = 16
 tariff = 0-0:96.14.0.255

@@ -160,6 +160,24 @@ class MeterSessionTcpTest {
 
     @ParameterizedTest
     @EnumSource(SimTransport.class)
+    void closesTheGasValveAndArmsItForTheCustomerToOpen(SimTransport transport) throws Exception {
+        SimulatorFixture f = fixture(transport);
+        int meter = transport == SimTransport.WRAPPER ? 7 : 8;
+        CommandResult closed = await(f.client.withSession(f.hls(meter), "gas-disconnect", s -> s.commands().closeGasValve()));
+        assertThat(closed.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
+        assertThat(closed.state()).containsEntry("outputState", false).containsEntry("controlState", "DISCONNECTED");
+        assertThat(f.fleet.state(meter).gasValveState()).isEqualTo(MeterState.DISCONNECTED);
+        assertThat(f.fleet.state(meter).outputState()).as("the electricity breaker is another object").isTrue();
+        CommandResult armed = await(f.client.withSession(f.hls(meter), "gas-reconnect", s -> s.commands().armGasValve()));
+        assertThat(armed.outcome()).isEqualTo(CommandOutcome.READY_FOR_RECONNECTION);
+        assertThat(armed.state()).containsEntry("controlState", "READY_FOR_RECONNECTION");
+        f.fleet.state(meter).openGasValveAtTheMeter();
+        assertThat(await(f.client.withSession(f.hls(meter), "gas", s -> s.commands().gasValve())).controlState())
+                .isEqualTo(org.openhes.headend.protocol.model.ControlState.CONNECTED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SimTransport.class)
     void setsAndClearsThePowerLimit(SimTransport transport) throws Exception {
         SimulatorFixture f = fixture(transport);
         CommandResult set = await(f.client.withSession(f.hls(4), "limit", s -> s.commands().setPowerLimit(2300)));
