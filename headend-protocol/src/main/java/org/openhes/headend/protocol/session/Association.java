@@ -53,6 +53,9 @@ final class Association {
     private final Failures failures;
     private long counterBlockEnd;
     private boolean associated;
+    /** Work to run before the next request, between the requests of an operation (joined urgent work). */
+    private java.util.function.Supplier<CompletableFuture<Void>> beforeRequest;
+    private boolean interjecting;
     /** The step in progress, so that a failure anywhere in an operation names it. */
     private volatile String step = "associate";
 
@@ -250,7 +253,18 @@ final class Association {
      * sent and the complete answer gathered. A data-access-result other than success fails it.
      */
     CompletableFuture<GXReplyData> exchange(String step, Frames frames) {
-        return ensureCounters(step).thenCompose(v -> plain(step, frames));
+        return interjections().thenCompose(v -> ensureCounters(step)).thenCompose(v -> plain(step, frames));
+    }
+
+    /** Runs {@code work} before each request of an open association, when it has something to do. */
+    void beforeEachRequest(java.util.function.Supplier<CompletableFuture<Void>> work) {
+        this.beforeRequest = work;
+    }
+
+    private CompletableFuture<Void> interjections() {
+        if (!associated || beforeRequest == null || interjecting) return CompletableFuture.completedFuture(null);
+        interjecting = true;
+        return beforeRequest.get().whenComplete((v, e) -> interjecting = false);
     }
 
     private CompletableFuture<Void> ensureCounters(String step) {

@@ -65,6 +65,38 @@ public final class MeterClient {
         return pool;
     }
 
+    /** Work offered to a session that ended (or never was) before running it: run it in a session of its own. */
+    public static final class NotJoined extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public NotJoined() {
+            super("no open session with the meter took the work", null, false, false);
+        }
+    }
+
+    /** The sessions this client runs (or is about to), by meter, with the work joining them. */
+    private final java.util.concurrent.ConcurrentHashMap<String, SessionMailbox> mailboxes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Runs {@code work} in the session this client runs with the meter (or is about to): urgent work as
+     * soon as the session's current request completes, other work after the session's own operation,
+     * before the release. Fails with {@link NotJoined} when there is no such session, or when it ends
+     * first; the caller then runs the work with {@link #withSession}.
+     */
+    public <T> CompletableFuture<T> join(String meterId, String operation, boolean urgent, Function<MeterSession, CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        SessionMailbox box = mailboxes.get(meterId);
+        if (box == null || !box.offer(new SessionMailbox.Joined<>(operation, urgent, work, result))) {
+            result.completeExceptionally(new NotJoined());
+        }
+        return result;
+    }
+
+    /** Whether this client runs a session with the meter now (the work joining it would run). */
+    public boolean inSession(String meterId) {
+        return mailboxes.containsKey(meterId);
+    }
+
     /** Runs {@code work} in a session with {@code target}; see the class comment. */
     public <T> CompletableFuture<T> withSession(MeterTarget target, String operation,
                                                 Function<MeterSession, CompletableFuture<T>> work) {
@@ -75,14 +107,20 @@ public final class MeterClient {
                                                          Function<MeterSession, CompletableFuture<T>> work) {
         String host = target.endpoint().host();
         Instant asked = clock.instant();
-        return pool.acquire(target.meterId(), host, target.group(), options.urgent()).thenCompose(permit -> {
+        // work for this meter may join the session from now on (the first session of a meter owns the mailbox)
+        SessionMailbox mine = new SessionMailbox();
+        SessionMailbox box = mailboxes.putIfAbsent(target.meterId(), mine) == null ? mine : null;
+        return pool.acquire(target.meterId(), host, target.group(), options.urgent()).whenComplete((p, e) -> {
+            if (e != null) closeMailbox(target, box);
+        }).thenCompose(permit -> {
             Instant started = clock.instant();
             events.slotGranted(operation, Duration.between(asked, started));
             events.sessionStarted(operation);
             List<WireTrace.Entry> trace = Collections.synchronizedList(new ArrayList<>());
-            CompletableFuture<T> run = runAfterCounterCheck(target, operation, options, trace, work);
+            CompletableFuture<T> run = runAfterCounterCheck(target, operation, options, trace, work, box);
             CompletableFuture<T> bounded = run.orTimeout(timeouts.session().toMillis(), TimeUnit.MILLISECONDS);
             return bounded.handle((value, error) -> {
+                closeMailbox(target, box);
                 permit.release();
                 MeterException failure = error == null ? null : failure(target, error);
                 events.sessionEnded(operation, failure == null ? null : failure.kind(), Duration.between(started, clock.instant()));
@@ -94,6 +132,12 @@ public final class MeterClient {
                 return new Outcome<>(value, frames);
             });
         });
+    }
+
+    private void closeMailbox(MeterTarget target, SessionMailbox box) {
+        if (box == null) return;
+        mailboxes.remove(target.meterId(), box);
+        box.close();
     }
 
     private MeterException failure(MeterTarget target, Throwable error) {
@@ -117,21 +161,22 @@ public final class MeterClient {
      * either is dropping every connection: that is the first failure, as it came.
      */
     private <T> CompletableFuture<T> runAfterCounterCheck(MeterTarget target, String operation, Options options,
-                                                          List<WireTrace.Entry> trace, Function<MeterSession, CompletableFuture<T>> work) {
+                                                          List<WireTrace.Entry> trace, Function<MeterSession, CompletableFuture<T>> work,
+                                                          SessionMailbox box) {
         boolean ciphered = target.security().ciphered();
         CompletableFuture<Void> ready = options.readCounterFirst() && ciphered
                 ? resynchronise(target, options, trace) : CompletableFuture.completedFuture(null);
-        return ready.thenCompose(v -> attempt(target, operation, options, trace, work).exceptionallyCompose(e -> {
+        return ready.thenCompose(v -> attempt(target, operation, options, trace, work, box).exceptionallyCompose(e -> {
             MeterException m = MeterException.find(e);
             if (m == null) return CompletableFuture.failedFuture(e);
             if (hungUpAfterAarq(m)) {
                 // Whether the meter talks to its public client tells a dropped link from a refused AARQ.
                 CompletableFuture<Boolean> counterChecked = ciphered ? resynchroniseIfBehind(target, options, trace)
-                        : attempt(publicClient(target), "public-association", options, trace, s -> CompletableFuture.completedFuture(false));
+                        : attempt(publicClient(target), "public-association", options, trace, s -> CompletableFuture.completedFuture(false), null);
                 return counterChecked.handle((behind, unreachable) -> unreachable == null ? behind : null).thenCompose(behind -> {
                     if (behind == null) return CompletableFuture.<T>failedFuture(m); // the meter drops every connection
                     if (behind) events.counterResynchronised();
-                    return attempt(target, operation, options, trace, work).exceptionallyCompose(again -> {
+                    return attempt(target, operation, options, trace, work, box).exceptionallyCompose(again -> {
                         MeterException m2 = MeterException.find(again);
                         if (m2 == null || !hungUpAfterAarq(m2)) return CompletableFuture.failedFuture(again);
                         return CompletableFuture.failedFuture(new MeterException(MeterFailureKind.AUTHENTICATION_SUSPECTED,
@@ -145,7 +190,7 @@ public final class MeterClient {
             if (m.kind() == MeterFailureKind.INVOCATION_COUNTER_OUT_OF_SYNC) {
                 // The meter has seen a higher counter (another head-end, a restored backup): catch up once.
                 events.counterResynchronised();
-                return resynchronise(target, options, trace).thenCompose(x -> attempt(target, operation, options, trace, work));
+                return resynchronise(target, options, trace).thenCompose(x -> attempt(target, operation, options, trace, work, box));
             }
             if (m.kind() == MeterFailureKind.AUTHENTICATION_FAILED && m.step() != null && m.step().startsWith("associate AARQ")) {
                 // Many meters answer a stale counter with a plain deciphering error: look at the meter's
@@ -153,7 +198,7 @@ public final class MeterClient {
                 return resynchroniseIfBehind(target, options, trace).thenCompose(behind -> {
                     if (!behind) return CompletableFuture.<T>failedFuture(m);
                     events.counterResynchronised();
-                    return attempt(target, operation, options, trace, work);
+                    return attempt(target, operation, options, trace, work, box);
                 });
             }
             return CompletableFuture.failedFuture(e);
@@ -172,14 +217,14 @@ public final class MeterClient {
 
     /** Reads the meter's counter through the public client and moves the store past it. */
     private CompletableFuture<Void> resynchronise(MeterTarget target, Options options, List<WireTrace.Entry> trace) {
-        return attempt(publicClient(target), "counter-resync", options, trace, s -> s.reads().invocationCounter())
+        return attempt(publicClient(target), "counter-resync", options, trace, s -> s.reads().invocationCounter(), null)
                 .thenCompose(value -> counters.advancePast(target.meterId(), target.endpoint().clientSap(), value));
     }
 
     /** Reads the meter's counter; when it is at or past what we would use next, moves the store past it. */
     private CompletableFuture<Boolean> resynchroniseIfBehind(MeterTarget target, Options options, List<WireTrace.Entry> trace) {
         int sap = target.endpoint().clientSap();
-        return attempt(publicClient(target), "counter-resync", options, trace, s -> s.reads().invocationCounter()).thenCompose(value ->
+        return attempt(publicClient(target), "counter-resync", options, trace, s -> s.reads().invocationCounter(), null).thenCompose(value ->
                 counters.reserve(target.meterId(), sap, 1).thenCompose(ours -> {
                     if (value < ours) return CompletableFuture.completedFuture(false);
                     return counters.advancePast(target.meterId(), sap, value).thenApply(v -> true);
@@ -188,10 +233,16 @@ public final class MeterClient {
 
     /** One connection: connect, open, work, release, close; its frames go to {@code trace} when traced. */
     private <T> CompletableFuture<T> attempt(MeterTarget target, String operation, Options options, List<WireTrace.Entry> trace,
-                                             Function<MeterSession, CompletableFuture<T>> work) {
+                                             Function<MeterSession, CompletableFuture<T>> work, SessionMailbox box) {
         return connector.connect(target.label(), target.endpoint(), timeouts.connect(), options.trace()).thenCompose(link -> {
             MeterSession session = new MeterSession(target, link, counters, cache, timeouts, clock);
-            CompletableFuture<T> result = session.open().thenCompose(v -> work.apply(session)).handle((value, error) -> {
+            if (box != null) session.interjectFrom(box, events);
+            CompletableFuture<T> result = session.open()
+                    .thenCompose(v -> work.apply(session))
+                    // the work that joined the session runs after the session's own operation, before the release
+                    .thenCompose(value -> box == null ? CompletableFuture.completedFuture(value)
+                            : session.runJoined(box, events).thenApply(v -> value))
+                    .handle((value, error) -> {
                 if (error != null) throw session.failure(error);
                 return value;
             });

@@ -63,6 +63,26 @@ public final class MeterSession {
         return association.open();
     }
 
+    /** Lets urgent joined work run before each request once the association is open. */
+    void interjectFrom(SessionMailbox mailbox, SessionEvents events) {
+        association.beforeEachRequest(() -> runUrgent(mailbox, events));
+    }
+
+    private CompletableFuture<Void> runUrgent(SessionMailbox mailbox, SessionEvents events) {
+        SessionMailbox.Joined<?> j = mailbox.pollUrgent();
+        if (j == null) return CompletableFuture.completedFuture(null);
+        events.joinedSession(j.operation(), true);
+        return j.runIn(this).thenCompose(v -> runUrgent(mailbox, events));
+    }
+
+    /** Runs everything waiting in {@code mailbox}, one after the other. */
+    CompletableFuture<Void> runJoined(SessionMailbox mailbox, SessionEvents events) {
+        SessionMailbox.Joined<?> j = mailbox.pollAny();
+        if (j == null) return CompletableFuture.completedFuture(null);
+        events.joinedSession(j.operation(), false);
+        return j.runIn(this).thenCompose(v -> runJoined(mailbox, events));
+    }
+
     CompletableFuture<Void> release() {
         return association.release();
     }

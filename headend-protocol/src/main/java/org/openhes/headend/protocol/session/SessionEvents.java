@@ -24,6 +24,10 @@ public interface SessionEvents {
     default void requestsSent(String operation, int frames) {
     }
 
+    /** Work ran in another operation's session instead of a session of its own ({@code ahead}: between that operation's requests). */
+    default void joinedSession(String operation, boolean ahead) {
+    }
+
     /** The invocation counter of a meter was found behind and moved forward. */
     default void counterResynchronised() {
     }

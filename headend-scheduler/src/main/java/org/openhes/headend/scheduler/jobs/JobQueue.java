@@ -36,8 +36,15 @@ public final class JobQueue {
     }
 
     /** A job to add. */
+    /**
+     * A job to queue. {@code joinsSession}: a command that waits for the meter's next session (run in
+     * it as a rider) and runs on its own at {@code runAt} if none comes first.
+     */
     public record NewJob(JobType type, String meterId, String payload, Instant runAt, Instant deadline, Long readRunId,
-                         UUID commandId) {
+                         UUID commandId, boolean joinsSession) {
+        public NewJob(JobType type, String meterId, String payload, Instant runAt, Instant deadline, Long readRunId, UUID commandId) {
+            this(type, meterId, payload, runAt, deadline, readRunId, commandId, false);
+        }
     }
 
     public long enqueue(NewJob j) {
@@ -48,8 +55,8 @@ public final class JobQueue {
     public long enqueue(Connection c, NewJob j) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO jobs (type, meter_id, priority, payload, state, run_at, deadline, max_attempts, read_run_id,
-                                  command_id, created_at)
-                VALUES (?, ?, ?, ?::jsonb, 'QUEUED', ?, ?, ?, ?, ?, ?) RETURNING id
+                                  command_id, created_at, joins_session)
+                VALUES (?, ?, ?, ?::jsonb, 'QUEUED', ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """)) {
             ps.setString(1, j.type().name());
             ps.setString(2, j.meterId());
@@ -61,6 +68,7 @@ public final class JobQueue {
             if (j.readRunId() == null) ps.setNull(8, Types.BIGINT); else ps.setLong(8, j.readRunId());
             ps.setObject(9, j.commandId());
             ps.setTimestamp(10, Sql.ts(clock.instant()));
+            ps.setBoolean(11, j.joinsSession());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -77,7 +85,7 @@ public final class JobQueue {
                  FOR UPDATE SKIP LOCKED
             ), one_per_meter AS (
                 SELECT DISTINCT ON (c.meter_id) c.id, c.priority, c.run_at FROM candidates c
-                 WHERE NOT EXISTS (SELECT 1 FROM jobs r WHERE r.meter_id = c.meter_id AND r.state = 'RUNNING')
+                 WHERE NOT EXISTS (SELECT 1 FROM jobs r WHERE r.meter_id = c.meter_id AND r.state = 'RUNNING' AND r.rides_on IS NULL)
                  ORDER BY c.meter_id, c.priority, c.run_at
             ), chosen AS (
                 SELECT id FROM one_per_meter ORDER BY priority, run_at LIMIT ?
@@ -85,7 +93,7 @@ public final class JobQueue {
             UPDATE jobs j SET state = 'RUNNING', lease_owner = ?, lease_expires_at = ?, attempts = j.attempts + 1
               FROM chosen WHERE j.id = chosen.id
             RETURNING j.id, j.type, j.meter_id, j.payload::text, j.attempts, j.max_attempts, j.run_at, j.deadline,
-                      j.created_at, j.read_run_id, j.command_id, j.last_failure_kind
+                      j.created_at, j.read_run_id, j.command_id, j.last_failure_kind, j.rides_on
             """;
 
     /** Claims up to {@code limit} due jobs for {@code owner}, at most one per meter. */
@@ -116,17 +124,7 @@ public final class JobQueue {
                         ps.setInt(4, limit);
                         ps.setString(5, owner);
                         ps.setTimestamp(6, Sql.ts(now.plus(lease)));
-                        List<ClaimedJob> out = new ArrayList<>();
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                long run = rs.getLong(10);
-                                Long readRun = rs.wasNull() ? null : run;
-                                out.add(new ClaimedJob(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3),
-                                        rs.getString(4), rs.getInt(5), rs.getInt(6), Sql.instant(rs.getTimestamp(7)),
-                                        Sql.instant(rs.getTimestamp(8)), Sql.instant(rs.getTimestamp(9)),
-                                        readRun, (UUID) rs.getObject(11), rs.getString(12)));
-                            }
-                        }
+                        List<ClaimedJob> out = claimed(ps);
                         markCommandsRunning(c, out);
                         return out;
                     }
@@ -138,6 +136,64 @@ public final class JobQueue {
                 throw e;
             }
         }
+    }
+
+    private static List<ClaimedJob> claimed(PreparedStatement ps) throws SQLException {
+        List<ClaimedJob> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long run = rs.getLong(10);
+                Long readRun = rs.wasNull() ? null : run;
+                long primary = rs.getLong(13);
+                Long ridesOn = rs.wasNull() ? null : primary;
+                out.add(new ClaimedJob(rs.getLong(1), JobType.valueOf(rs.getString(2)), rs.getString(3),
+                        rs.getString(4), rs.getInt(5), rs.getInt(6), Sql.instant(rs.getTimestamp(7)),
+                        Sql.instant(rs.getTimestamp(8)), Sql.instant(rs.getTimestamp(9)),
+                        readRun, (UUID) rs.getObject(11), rs.getString(12), ridesOn));
+            }
+        }
+        return out;
+    }
+
+    private static final String CLAIM_RIDERS = """
+            WITH mine AS (
+                SELECT id, meter_id FROM jobs
+                 WHERE state = 'RUNNING' AND rides_on IS NULL AND lease_owner = ? AND meter_id = ANY(?)
+            ), chosen AS (
+                SELECT j.id, m.id AS primary_id FROM jobs j JOIN mine m ON m.meter_id = j.meter_id
+                 WHERE j.state = 'QUEUED' AND j.type = 'COMMAND' AND (j.run_at <= ? OR j.joins_session)
+                 ORDER BY j.priority, j.run_at
+                 LIMIT ?
+                 FOR UPDATE OF j SKIP LOCKED
+            )
+            UPDATE jobs j SET state = 'RUNNING', lease_owner = ?, lease_expires_at = ?, attempts = j.attempts + 1,
+                              rides_on = chosen.primary_id
+              FROM chosen WHERE j.id = chosen.id
+            RETURNING j.id, j.type, j.meter_id, j.payload::text, j.attempts, j.max_attempts, j.run_at, j.deadline,
+                      j.created_at, j.read_run_id, j.command_id, j.last_failure_kind, j.rides_on
+            """;
+
+    /**
+     * Claims the commands of meters whose session {@code owner} is running (its primary job), to run
+     * in that session: the due ones, and those that wait for the meter's next session whatever their
+     * time. Each is leased like any job; {@link ClaimedJob#ridesOn()} names the primary.
+     */
+    public List<ClaimedJob> claimRiders(String owner, java.util.Collection<String> meterIds, int limit, Duration lease) {
+        if (meterIds.isEmpty()) return List.of();
+        return Sql.tx(ds, c -> {
+            Instant now = clock.instant();
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_RIDERS)) {
+                ps.setString(1, owner);
+                ps.setArray(2, c.createArrayOf("text", meterIds.toArray()));
+                ps.setTimestamp(3, Sql.ts(now));
+                ps.setInt(4, limit);
+                ps.setString(5, owner);
+                ps.setTimestamp(6, Sql.ts(now.plus(lease)));
+                List<ClaimedJob> out = claimed(ps);
+                markCommandsRunning(c, out);
+                return out;
+            }
+        });
     }
 
     private void markCommandsRunning(Connection c, List<ClaimedJob> jobs) throws SQLException {
@@ -300,7 +356,7 @@ public final class JobQueue {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END,
                                     last_failure = 'lease of ' || lease_owner || ' expired', last_failure_kind = 'LEASE_EXPIRED',
-                                    lease_owner = NULL, lease_expires_at = NULL, run_at = ?
+                                    lease_owner = NULL, lease_expires_at = NULL, run_at = ?, rides_on = NULL
                      WHERE state = 'RUNNING' AND lease_expires_at < ?
                     """)) {
                 ps.setTimestamp(1, Sql.ts(now));
