@@ -224,4 +224,52 @@ class JobQueueTest {
         assertThat(ReadPlanner.nextPlanTime(LocalTime.of(1, 30), bxl, Instant.parse("2026-11-20T00:31:00Z")))
                 .isEqualTo(Instant.parse("2026-11-21T00:30:00Z"));
     }
+
+    @Test
+    void a_command_for_a_meter_in_session_rides_on_that_session_on_its_node_only() {
+        queue.enqueue(new JobQueue.NewJob(JobType.DAILY_READ, "meter-1", "{}", clock.instant(), null, null, null));
+        ClaimedJob read = queue.claim("node-a", 10, Duration.ofMinutes(5)).get(0);
+        long command = queue.enqueue(new JobQueue.NewJob(JobType.COMMAND, "meter-1", "{\"type\":\"RECONNECT\"}", clock.instant(), null, null, null));
+        assertThat(queue.claim("node-b", 10, Duration.ofMinutes(5))).as("the meter is in session").isEmpty();
+        assertThat(queue.claimRiders("node-b", List.of("meter-1"), 10, Duration.ofMinutes(5))).as("not node-b's session").isEmpty();
+        List<ClaimedJob> riders = queue.claimRiders("node-a", List.of("meter-1"), 10, Duration.ofMinutes(5));
+        assertThat(riders).extracting(ClaimedJob::id).containsExactly(command);
+        assertThat(riders.get(0).ridesOn()).isEqualTo(read.id());
+        assertThat(queue.finish(riders.get(0), "node-a", JobResult.success("{}"))).isEqualTo(JobQueue.Finish.SUCCEEDED);
+        assertThat(queue.finish(read, "node-a", JobResult.success("{}"))).isEqualTo(JobQueue.Finish.SUCCEEDED);
+    }
+
+    @Test
+    void a_command_waiting_for_the_next_session_rides_on_it_and_otherwise_runs_at_its_time() {
+        Instant later = clock.instant().plus(Duration.ofHours(6));
+        long waiting = queue.enqueue(new JobQueue.NewJob(JobType.COMMAND, "meter-2", "{\"type\":\"DISPLAY_BALANCE\"}", later,
+                later.plus(Duration.ofHours(1)), null, null, true));
+        assertThat(queue.claim("node-a", 10, Duration.ofMinutes(5))).as("its time has not come").isEmpty();
+        queue.enqueue(new JobQueue.NewJob(JobType.DAILY_READ, "meter-2", "{}", clock.instant(), null, null, null));
+        queue.claim("node-a", 10, Duration.ofMinutes(5));
+        assertThat(queue.claimRiders("node-a", List.of("meter-2"), 10, Duration.ofMinutes(5))).extracting(ClaimedJob::id).containsExactly(waiting);
+        // and on a meter without a session, at its time, on its own
+        Instant at = clock.instant().plus(Duration.ofHours(2));
+        long alone = queue.enqueue(new JobQueue.NewJob(JobType.COMMAND, "meter-3", "{}", at, at.plus(Duration.ofHours(1)), null, null, true));
+        clock.advance(Duration.ofHours(2));
+        assertThat(queue.claim("node-a", 10, Duration.ofMinutes(5))).extracting(ClaimedJob::id).containsExactly(alone);
+    }
+
+    @Test
+    void a_rider_whose_node_dies_goes_back_to_the_queue_and_is_completed_once() {
+        queue.enqueue(new JobQueue.NewJob(JobType.DAILY_READ, "meter-4", "{}", clock.instant(), null, null, null));
+        ClaimedJob read = queue.claim("node-a", 10, Duration.ofMinutes(1)).get(0);
+        long command = queue.enqueue(new JobQueue.NewJob(JobType.COMMAND, "meter-4", "{}", clock.instant(), null, null, null));
+        ClaimedJob rider = queue.claimRiders("node-a", List.of("meter-4"), 10, Duration.ofMinutes(1)).get(0);
+        assertThat(queue.finish(read, "node-a", JobResult.success("{}"))).isEqualTo(JobQueue.Finish.SUCCEEDED);
+        // node-a dies before the command ran in its session
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(queue.expireLeases()).isEqualTo(1);
+        ClaimedJob again = queue.claim("node-b", 10, Duration.ofMinutes(1)).get(0);
+        assertThat(again.id()).isEqualTo(command);
+        assertThat(again.ridesOn()).as("a job of its own now").isNull();
+        assertThat(queue.finish(rider, "node-a", JobResult.success("{}"))).as("the dead node's late result").isEqualTo(JobQueue.Finish.LEASE_LOST);
+        assertThat(queue.finish(again, "node-b", JobResult.success("{}"))).isEqualTo(JobQueue.Finish.SUCCEEDED);
+        assertThat(queue.find(command).state()).isEqualTo("SUCCEEDED");
+    }
 }

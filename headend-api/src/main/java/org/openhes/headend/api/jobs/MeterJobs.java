@@ -195,8 +195,38 @@ public final class MeterJobs implements JobHandler {
     }
 
     private CompletableFuture<JobResult> command(MeterTarget target, JsonNode p) {
+        Function<MeterSession, CompletableFuture<CommandResult>> op = operation(p);
+        if (op == null) return CompletableFuture.completedFuture(unsupported(p));
         String type = p.path("type").asText();
-        Function<MeterSession, CompletableFuture<CommandResult>> op = switch (type) {
+        return client.withSession(target, type.toLowerCase(), MeterClient.Options.URGENT, op).thenApply(o -> commandResult(o.value()));
+    }
+
+    /**
+     * A command that joins the session of its meter's running job: an urgent one between that job's
+     * requests, one that waited for the meter's next session (its time not yet come) after it. When the
+     * session has ended by then, the command runs in a session of its own.
+     */
+    @Override
+    public CompletableFuture<JobResult> handleRider(ClaimedJob job) {
+        if (job.type() != org.openhes.headend.scheduler.jobs.JobType.COMMAND) return handle(job);
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(job.payload());
+        } catch (Exception e) {
+            return handle(job);
+        }
+        Function<MeterSession, CompletableFuture<CommandResult>> op = operation(payload);
+        if (op == null) return CompletableFuture.completedFuture(unsupported(payload));
+        boolean urgent = !job.runAt().isAfter(clock.instant());
+        String type = payload.path("type").asText().toLowerCase();
+        return client.join(job.meterId(), type, urgent, op).thenApply(MeterJobs::commandResult)
+                .exceptionallyCompose(e -> e instanceof MeterClient.NotJoined || e.getCause() instanceof MeterClient.NotJoined
+                        ? handle(job) : CompletableFuture.failedFuture(e))
+                .exceptionally(e -> failure(job, e));
+    }
+
+    private static Function<MeterSession, CompletableFuture<CommandResult>> operation(JsonNode p) {
+        return switch (p.path("type").asText()) {
             case "DISCONNECT" -> s -> s.commands().disconnect();
             case "RECONNECT" -> s -> s.commands().reconnect();
             case "SET_POWER_LIMIT" -> s -> s.commands().setPowerLimit(p.path("watts").asLong());
@@ -206,16 +236,20 @@ public final class MeterJobs implements JobHandler {
             case "DISPLAY_BALANCE" -> s -> s.commands().displayBalance(new BigDecimal(p.path("amount").asText()), p.path("currency").asText("EUR"));
             default -> null;
         };
-        if (op == null) return CompletableFuture.completedFuture(JobResult.failure("INVALID_REQUEST", false, "unsupported command " + type));
-        return client.withSession(target, type.toLowerCase(), MeterClient.Options.URGENT, op).thenApply(o -> o.value()).thenApply(r -> {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("outcome", r.outcome().name());
-            result.put("state", new java.util.TreeMap<>(r.state()));
-            if (r.outcome() == CommandOutcome.NOT_APPLIED) {
-                return new JobResult(false, json(result), "NOT_APPLIED", true, "the meter did not reach the requested state: " + r.state());
-            }
-            return JobResult.success(json(result));
-        });
+    }
+
+    private static JobResult unsupported(JsonNode p) {
+        return JobResult.failure("INVALID_REQUEST", false, "unsupported command " + p.path("type").asText());
+    }
+
+    private static JobResult commandResult(CommandResult r) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("outcome", r.outcome().name());
+        result.put("state", new java.util.TreeMap<>(r.state()));
+        if (r.outcome() == CommandOutcome.NOT_APPLIED) {
+            return new JobResult(false, json(result), "NOT_APPLIED", true, "the meter did not reach the requested state: " + r.state());
+        }
+        return JobResult.success(json(result));
     }
 
     static List<IndexRead> toReads(String meterId, IndexReading reading, IndexRead.Source source) {

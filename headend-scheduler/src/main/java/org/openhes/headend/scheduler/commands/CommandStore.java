@@ -53,6 +53,18 @@ public final class CommandStore {
     public record Submitted(Command command, boolean created) {
     }
 
+    /** A command that may wait for the meter's next session still gets this long of its own before its deadline. */
+    public static final java.time.Duration JOIN_MARGIN = java.time.Duration.ofHours(1);
+
+    /**
+     * Whether a command waits for the meter's next scheduled session (the daily read) rather than opening
+     * one of its own: a balance display whose deadline leaves it time. It runs on its own at its deadline
+     * less {@link #JOIN_MARGIN} if no session of the meter came first.
+     */
+    static boolean joinsNextSession(NewCommand n, Instant now) {
+        return n.type().equals("DISPLAY_BALANCE") && n.deadline() != null && n.deadline().isAfter(now.plus(JOIN_MARGIN.multipliedBy(2)));
+    }
+
     public Submitted submit(NewCommand n) {
         String hash = hash(n.meterId() + "|" + n.type() + "|" + n.paramsJson() + "|" + n.deadline() + "|" + n.callbackUrl());
         if (n.idempotencyKey() != null) {
@@ -86,7 +98,9 @@ public final class CommandStore {
                     h.setTimestamp(2, Sql.ts(now));
                     h.executeUpdate();
                 }
-                jobs.enqueue(c, new JobQueue.NewJob(JobType.COMMAND, n.meterId(), n.paramsJson(), now, n.deadline(), null, id));
+                boolean joins = joinsNextSession(n, now);
+                jobs.enqueue(c, new JobQueue.NewJob(JobType.COMMAND, n.meterId(), n.paramsJson(),
+                        joins ? n.deadline().minus(JOIN_MARGIN) : now, n.deadline(), null, id, joins));
                 return null;
             });
         } catch (RuntimeException e) {

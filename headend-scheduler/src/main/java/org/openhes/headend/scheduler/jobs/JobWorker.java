@@ -34,6 +34,11 @@ public final class JobWorker implements AutoCloseable {
     private final Object wake = new Object();
     private Thread loop;
     private volatile boolean healthy = true;
+    /** The meters this worker runs a session with (their primary job), which commands may join. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> openSessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Riders are claimed at most this often, so that a fleet read's rounds do not pay for them each time. */
+    private static final long RIDER_CLAIM_INTERVAL_NANOS = Duration.ofMillis(200).toNanos();
+    private long nextRiderClaim;
 
     public JobWorker(JobQueue queue, JobHandler handler, JobListener listener, WorkerSettings settings) {
         this.queue = queue;
@@ -108,6 +113,12 @@ public final class JobWorker implements AutoCloseable {
                     }
                     for (ClaimedJob job : jobs) dispatch(job, urgentOnly);
                 }
+                if (!openSessions.isEmpty() && now >= nextRiderClaim) {
+                    nextRiderClaim = now + Math.min(RIDER_CLAIM_INTERVAL_NANOS, settings.pollInterval().toNanos());
+                    List<ClaimedJob> riders = queue.claimRiders(settings.nodeId(), List.copyOf(openSessions.keySet()),
+                            settings.claimBatch(), settings.lease());
+                    for (ClaimedJob rider : riders) dispatchRider(rider);
+                }
                 healthy = true;
                 if (claimed == 0 || room.availablePermits() == 0) pause(settings.pollInterval());
             } catch (RuntimeException e) {
@@ -130,26 +141,44 @@ public final class JobWorker implements AutoCloseable {
     }
 
     private void dispatch(ClaimedJob job, boolean onUrgentRoom) {
-        (onUrgentRoom ? urgentRoom : room).acquireUninterruptibly();
+        Semaphore permit = onUrgentRoom ? urgentRoom : room;
+        permit.acquireUninterruptibly();
         working.add(job.id());
+        openSessions.putIfAbsent(job.meterId(), job.id());
         CompletableFuture<JobResult> work;
         try {
             work = handler.handle(job);
         } catch (RuntimeException e) {
             work = CompletableFuture.failedFuture(e);
         }
-        work.handle((result, error) -> error == null ? result
-                        : JobResult.failure("HANDLER_ERROR", true, String.valueOf(error.getMessage())))
-                .thenAccept(result -> finished.add(new Done(job, result, onUrgentRoom)));
+        record(job, work.whenComplete((r, e) -> openSessions.remove(job.meterId(), job.id())), permit);
     }
 
-    private record Done(ClaimedJob job, JobResult result, boolean onUrgentRoom) {
+    /** A rider runs in a session already counted: it takes no room of its own. */
+    private void dispatchRider(ClaimedJob rider) {
+        working.add(rider.id());
+        CompletableFuture<JobResult> work;
+        try {
+            work = handler.handleRider(rider);
+        } catch (RuntimeException e) {
+            work = CompletableFuture.failedFuture(e);
+        }
+        record(rider, work, null);
+    }
+
+    private void record(ClaimedJob job, CompletableFuture<JobResult> work, Semaphore permit) {
+        work.handle((result, error) -> error == null ? result
+                        : JobResult.failure("HANDLER_ERROR", true, String.valueOf(error.getMessage())))
+                .thenAccept(result -> finished.add(new Done(job, result, permit)));
+    }
+
+    private record Done(ClaimedJob job, JobResult result, Semaphore permit) {
     }
 
     /** Records finished jobs in batches: successes in one statement, the rest one by one. */
     private void recordLoop() {
         List<Done> batch = new java.util.ArrayList<>();
-        while (running.get() || !finished.isEmpty() || inFlight() > 0) {
+        while (running.get() || !finished.isEmpty() || inFlight() > 0 || !working.isEmpty()) {
             batch.clear();
             try {
                 Done first = finished.poll(200, TimeUnit.MILLISECONDS);
@@ -187,7 +216,7 @@ public final class JobWorker implements AutoCloseable {
                     log.error("could not record job {} (the lease will expire and the job will run again): {}", d.job().id(), e.getMessage());
                 } finally {
                     working.remove(d.job().id());
-                    (d.onUrgentRoom() ? urgentRoom : room).release();
+                    if (d.permit() != null) d.permit().release();
                 }
             }
             nudge();
