@@ -12,7 +12,8 @@ CREATE TABLE guard_policy (
     updated_at            timestamptz NOT NULL DEFAULT now(),
     updated_by            text
 );
-INSERT INTO guard_policy VALUES (1, 'customer=protected', 'LIMIT', 2300, true, true, '08:00', '16:00', 'HOLD', now(), 'default');
+-- A new installation limits protected customers and holds nothing until the operator sets its windows.
+INSERT INTO guard_policy VALUES (1, 'customer=protected', 'LIMIT', 2300, false, false, NULL, NULL, 'HOLD', now(), 'default');
 
 CREATE TABLE guard_periods (
     id        bigserial PRIMARY KEY,

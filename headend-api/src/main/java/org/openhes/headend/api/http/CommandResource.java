@@ -20,6 +20,9 @@ import java.util.UUID;
 import org.openhes.headend.protocol.session.MeterCommands;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.events.EventStore;
+import org.openhes.headend.scheduler.guard.DisconnectionGuard;
+import org.openhes.headend.scheduler.guard.Guard;
+import org.openhes.headend.scheduler.guard.GuardDecision;
 import org.openhes.headend.scheduler.jobs.JobWorker;
 import org.openhes.headend.scheduler.meters.Meter;
 import org.openhes.headend.scheduler.meters.MeterRegistry;
@@ -38,9 +41,11 @@ public final class CommandResource {
     private final JobWorker worker;
     private final Throttles throttles;
     private final InstantSource clock;
+    private final Guard guard;
 
     CommandResource(MeterRegistry meters, CommandStore commands, EventStore events, JobWorker worker, Throttles throttles,
-                    InstantSource clock) {
+                    InstantSource clock, Guard guard) {
+        this.guard = guard;
         this.meters = meters;
         this.commands = commands;
         this.events = events;
@@ -51,7 +56,7 @@ public final class CommandResource {
 
     void submit(Context ctx, String caller) {
         Meter m = Params.meterOr404(meters, ctx.pathParam("id"));
-        JsonNode b = body(ctx, "type", "watts", "amount", "currency", "deadline", "callbackUrl");
+        JsonNode b = body(ctx, "type", "watts", "amount", "currency", "deadline", "callbackUrl", "guardOverride");
         if (b.has("type") && !b.get("type").isTextual()) throw ApiProblem.badRequest("type", "type must be a string");
         String type = b.path("type").asText("");
         if (!COMMAND_TYPES.contains(type)) {
@@ -107,9 +112,28 @@ public final class CommandResource {
         }
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 200)) throw ApiProblem.badRequest("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
+        String overrideReason = overrideReason(b, caller, type);
+        CommandStore.GuardNote note = null;
+        GuardDecision d = guard.decide(m.id(), m.labels(), type, false);
+        if (overrideReason != null) {
+            params.putObject("guardOverride").put("by", caller).put("reason", overrideReason);
+            if (d.verdict() != GuardDecision.Verdict.ALLOW) note = CommandStore.GuardNote.overridden(caller, overrideReason, d.rule());
+        } else {
+            switch (d.verdict()) {
+                case REFUSE -> throw new ApiProblem(422, "Refused by the disconnection guard",
+                        "the policy refuses " + type + " for meter " + m.id() + ": " + d.rule(), "type");
+                case HOLD -> note = CommandStore.GuardNote.held(d.rule(), d.until());
+                case LIMIT -> {
+                    type = "SET_POWER_LIMIT";
+                    params = JSON.createObjectNode().put("type", type).put("watts", d.watts());
+                    params.putObject("guard").put("rule", d.rule()).put("asked", "DISCONNECT");
+                }
+                case ALLOW -> { }
+            }
+        }
         CommandStore.Submitted sub;
         try (var admission = throttles.admit()) {
-            sub = commands.submit(new CommandStore.NewCommand(m.id(), type, params.toString(), caller, key, deadline, callback));
+            sub = commands.submit(new CommandStore.NewCommand(m.id(), type, params.toString(), caller, key, deadline, callback, note));
             if (sub.created()) admission.queued();
         }
         if (sub.created()) {
@@ -117,6 +141,24 @@ public final class CommandResource {
             worker.nudge();
         }
         ctx.status(sub.created() ? 202 : 200).header("Location", "/api/v1/commands/" + sub.command().id()).json(commandJson(sub.command()));
+    }
+
+    /**
+     * An override of the disconnection guard: only an engineer or an admin, with a reason, for a command
+     * the guard looks at; null when the body has none.
+     */
+    private static String overrideReason(JsonNode b, String caller, String type) {
+        if (!b.has("guardOverride")) return null;
+        if (!caller.equals("admin") && !caller.equals("engineer")) {
+            throw new ApiProblem(403, "Forbidden", "only an engineer or an admin may override the disconnection guard", "guardOverride");
+        }
+        if (!DisconnectionGuard.GUARDED.contains(type)) {
+            throw ApiProblem.badRequest("guardOverride", "the guard does not hold or refuse " + type + ": nothing to override");
+        }
+        String reason = b.get("guardOverride").path("reason").asText("").trim();
+        if (reason.isEmpty()) throw ApiProblem.badRequest("guardOverride", "an override needs a reason: {\"reason\": \"...\"}");
+        if (reason.length() > 500) throw ApiProblem.badRequest("guardOverride", "the reason is at most 500 characters");
+        return reason;
     }
 
     /** A command as the API shows it; also the body of its callback. */
@@ -135,6 +177,12 @@ public final class CommandResource {
         }
         j.put("error", c.error());
         j.put("deadline", c.deadline() == null ? null : c.deadline().toString());
+        if (c.heldRule() != null) {
+            Map<String, Object> held = new LinkedHashMap<>();
+            held.put("rule", c.heldRule());
+            held.put("until", c.heldUntil() == null ? null : c.heldUntil().toString());
+            j.put("held", held);
+        }
         j.put("createdAt", c.createdAt().toString());
         j.put("updatedAt", c.updatedAt().toString());
         return j;

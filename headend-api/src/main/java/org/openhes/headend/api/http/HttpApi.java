@@ -33,11 +33,12 @@ public final class HttpApi implements AutoCloseable {
         DailyReadResource dailyReads = new DailyReadResource(s.meters(), s.reads(), s.zone());
         OnDemandReadResource reads = new OnDemandReadResource(s.meters(), s.jobs(), s.worker(), s.events(), s.throttles(),
                 waiters, s.traces(), s.clock());
-        CommandResource commands = new CommandResource(s.meters(), s.commands(), s.events(), s.worker(), s.throttles(), s.clock());
+        CommandResource commands = new CommandResource(s.meters(), s.commands(), s.events(), s.worker(), s.throttles(), s.clock(), s.guard());
         ReadRunResource readRuns = new ReadRunResource(s.planner(), s.events(), s.worker(), s.clock(), s.zone());
         JobResource jobs = new JobResource(s.jobs(), s.events(), s.worker(), s.clock());
         EventResource events = new EventResource(s.events());
         TokenResource tokens = new TokenResource(s.tokens(), s.events(), s.clock());
+        GuardResource guard = new GuardResource(s.guard(), s.meters(), s.events(), s.clock());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = 64L * 1024 * 1024;
@@ -65,6 +66,11 @@ public final class HttpApi implements AutoCloseable {
             r.post("/api/v1/jobs/{id}/requeue", auth.guard(OPERATORS, jobs::requeue));
             r.get("/api/v1/events", auth.guard(READERS, events::list));
             r.post("/api/v1/tokens", auth.guard(ADMINS, tokens::create));
+            r.get("/api/v1/guard/policy", auth.guard(READERS, guard::policy));
+            r.put("/api/v1/guard/policy", auth.guard(ADMINS, guard::replacePolicy));
+            r.get("/api/v1/meters/{id}/disconnection-holds", auth.guard(READERS, guard::holds));
+            r.post("/api/v1/meters/{id}/disconnection-holds", auth.guard(OPERATORS, guard::addHold));
+            r.delete("/api/v1/meters/{id}/disconnection-holds/{holdId}", auth.guard(OPERATORS, guard::removeHold));
 
             r.exception(ApiProblem.class, Problems::refused);
             r.exception(CommandStore.IdempotencyConflict.class, Problems::idempotencyConflict);

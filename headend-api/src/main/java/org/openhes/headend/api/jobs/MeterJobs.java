@@ -25,6 +25,8 @@ import org.openhes.headend.protocol.model.Register;
 import org.openhes.headend.protocol.session.MeterClient;
 import org.openhes.headend.protocol.session.MeterReads;
 import org.openhes.headend.protocol.session.MeterSession;
+import org.openhes.headend.scheduler.guard.DisconnectionGuard;
+import org.openhes.headend.scheduler.guard.Guard;
 import org.openhes.headend.scheduler.jobs.ClaimedJob;
 import org.openhes.headend.scheduler.jobs.JobHandler;
 import org.openhes.headend.scheduler.jobs.JobResult;
@@ -55,8 +57,11 @@ public final class MeterJobs implements JobHandler {
         this.clockCheck = check;
     }
 
+    private final Guard guard;
+
     public MeterJobs(MeterDirectory directory, MeterClient client, ReadStore reads, BatchWriter<IndexRead> readWriter,
-                     Executor db, InstantSource clock, ZoneId zone, int catchUpDays) {
+                     Executor db, InstantSource clock, ZoneId zone, int catchUpDays, Guard guard) {
+        this.guard = guard;
         this.directory = directory;
         this.client = client;
         this.reads = reads;
@@ -195,10 +200,42 @@ public final class MeterJobs implements JobHandler {
     }
 
     private CompletableFuture<JobResult> command(MeterTarget target, JsonNode p) {
-        Function<MeterSession, CompletableFuture<CommandResult>> op = operation(p);
-        if (op == null) return CompletableFuture.completedFuture(unsupported(p));
+        return guarded(target.meterId(), p, q -> {
+            Function<MeterSession, CompletableFuture<CommandResult>> op = operation(q);
+            if (op == null) return CompletableFuture.completedFuture(unsupported(q));
+            String type = q.path("type").asText();
+            return client.withSession(target, type.toLowerCase(), MeterClient.Options.URGENT, op).thenApply(o -> commandResult(o.value()));
+        });
+    }
+
+    /**
+     * The guard again, as the command is about to run (a window may have opened since it was
+     * accepted): held until the window ends, refused, turned into the protected customer's power
+     * limit, or run as asked. Reconnections and limits pass without a look.
+     */
+    private CompletableFuture<JobResult> guarded(String meterId, JsonNode p, Function<JsonNode, CompletableFuture<JobResult>> run) {
         String type = p.path("type").asText();
-        return client.withSession(target, type.toLowerCase(), MeterClient.Options.URGENT, op).thenApply(o -> commandResult(o.value()));
+        if (!DisconnectionGuard.GUARDED.contains(type) || p.has("guardOverride")) return run.apply(p);
+        return CompletableFuture.supplyAsync(() -> guard.decide(meterId, directory.labels(meterId), type, false), db).thenCompose(d -> switch (d.verdict()) {
+            case ALLOW -> run.apply(p);
+            case HOLD -> CompletableFuture.completedFuture(JobResult.held(d.rule(), d.until()));
+            case REFUSE -> CompletableFuture.completedFuture(JobResult.failure("GUARD_REFUSED", false,
+                    "the disconnection guard refuses it: " + d.rule()));
+            case LIMIT -> run.apply(JSON.createObjectNode().put("type", "SET_POWER_LIMIT").put("watts", d.watts()))
+                    .thenApply(r -> guardNote(r, d.rule(), type, "SET_POWER_LIMIT " + d.watts() + " W"));
+        });
+    }
+
+    /** The result of a command the guard changed, saying so. */
+    private static JobResult guardNote(JobResult r, String rule, String asked, String ran) {
+        if (r.resultJson() == null) return r;
+        try {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.resultJson());
+            node.putObject("guard").put("rule", rule).put("asked", asked).put("ran", ran);
+            return new JobResult(r.succeeded(), JSON.writeValueAsString(node), r.failureKind(), r.retryable(), r.message(), r.heldUntil());
+        } catch (JsonProcessingException e) {
+            return r;
+        }
     }
 
     /**
@@ -215,14 +252,14 @@ public final class MeterJobs implements JobHandler {
         } catch (Exception e) {
             return handle(job);
         }
-        Function<MeterSession, CompletableFuture<CommandResult>> op = operation(payload);
-        if (op == null) return CompletableFuture.completedFuture(unsupported(payload));
         boolean urgent = !job.runAt().isAfter(clock.instant());
-        String type = payload.path("type").asText().toLowerCase();
-        return client.join(job.meterId(), type, urgent, op).thenApply(MeterJobs::commandResult)
-                .exceptionallyCompose(e -> e instanceof MeterClient.NotJoined || e.getCause() instanceof MeterClient.NotJoined
-                        ? handle(job) : CompletableFuture.failedFuture(e))
-                .exceptionally(e -> failure(job, e));
+        return guarded(job.meterId(), payload, q -> {
+            Function<MeterSession, CompletableFuture<CommandResult>> op = operation(q);
+            if (op == null) return CompletableFuture.completedFuture(unsupported(q));
+            return client.join(job.meterId(), q.path("type").asText().toLowerCase(), urgent, op).thenApply(MeterJobs::commandResult)
+                    .exceptionallyCompose(e -> e instanceof MeterClient.NotJoined || e.getCause() instanceof MeterClient.NotJoined
+                            ? handle(job) : CompletableFuture.failedFuture(e));
+        }).exceptionally(e -> failure(job, e));
     }
 
     private static Function<MeterSession, CompletableFuture<CommandResult>> operation(JsonNode p) {

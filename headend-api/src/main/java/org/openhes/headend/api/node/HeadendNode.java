@@ -23,6 +23,8 @@ import org.openhes.headend.api.jobs.BatchWriter;
 import org.openhes.headend.api.jobs.MeterJobs;
 import org.openhes.headend.api.metrics.HeadendMetrics;
 import org.openhes.headend.protocol.model.MeterProfiles;
+import org.openhes.headend.scheduler.guard.Guard;
+import org.openhes.headend.scheduler.guard.GuardStore;
 import org.openhes.headend.protocol.pool.PoolSettings;
 import org.openhes.headend.protocol.push.PushListener;
 import org.openhes.headend.protocol.pool.SessionPool;
@@ -128,7 +130,8 @@ public final class HeadendNode implements AutoCloseable {
                 new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
         this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel(), profiles);
         this.readWriter = readWriter(reads, READ_WRITER_FLUSHERS);
-        MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays());
+        Guard guard = new Guard(new GuardStore(db.dataSource()), config.zone(), clock);
+        MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays(), guard);
         // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.
         handler.onClockDrift((meterId, drift) -> {
             if (drift.abs().compareTo(config.clockMaxDrift()) <= 0) return;
@@ -156,7 +159,7 @@ public final class HeadendNode implements AutoCloseable {
                 Math.max(WorkerSettings.defaultUrgentRoom(config.workerMaxInFlight()), config.poolUrgentReserve())));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
-                handler.traces());
+                handler.traces(), guard);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
     }

@@ -34,6 +34,11 @@ public final class MeterDirectory {
         this.profiles = profiles;
     }
 
+    /** The labels of a registered meter (empty when unknown). */
+    public java.util.Map<String, String> labels(String meterId) {
+        return registry.find(meterId).map(Meter::labels).orElse(java.util.Map.of());
+    }
+
     public MeterProfiles profiles() {
         return profiles;
     }

@@ -31,13 +31,35 @@ public final class CommandStore {
         this.clock = clock;
     }
 
+    /**
+     * A command as accepted. {@code guard}: what the disconnection guard said of it at acceptance, when
+     * it held the command or was overridden (null otherwise).
+     */
     public record NewCommand(String meterId, String type, String paramsJson, String caller, String idempotencyKey,
-                             Instant deadline, String callbackUrl) {
+                             Instant deadline, String callbackUrl, GuardNote guard) {
+        public NewCommand(String meterId, String type, String paramsJson, String caller, String idempotencyKey,
+                          Instant deadline, String callbackUrl) {
+            this(meterId, type, paramsJson, caller, idempotencyKey, deadline, callbackUrl, null);
+        }
+    }
+
+    /**
+     * The guard's part in an accepted command: held by {@code heldRule} until {@code heldUntil}, or
+     * let through by {@code overrideBy}'s override of {@code overriddenRule} for {@code overrideReason}.
+     */
+    public record GuardNote(String heldRule, Instant heldUntil, String overrideBy, String overrideReason, String overriddenRule) {
+        public static GuardNote held(String rule, Instant until) {
+            return new GuardNote(rule, until, null, null, null);
+        }
+
+        public static GuardNote overridden(String by, String reason, String rule) {
+            return new GuardNote(null, null, by, reason, rule);
+        }
     }
 
     public record Command(UUID id, String meterId, String type, String paramsJson, String status, int attempts,
                           String resultJson, String error, Instant deadline, String callbackUrl, Instant createdAt,
-                          Instant updatedAt) {
+                          Instant updatedAt, String heldRule, Instant heldUntil) {
     }
 
     /** The same key with another request. */
@@ -66,6 +88,7 @@ public final class CommandStore {
     }
 
     public Submitted submit(NewCommand n) {
+        // the guard's verdict is not part of the request: a repeat with the same key is the same command
         String hash = hash(n.meterId() + "|" + n.type() + "|" + n.paramsJson() + "|" + n.deadline() + "|" + n.callbackUrl());
         if (n.idempotencyKey() != null) {
             Optional<Command> existing = byKey(n.caller(), n.idempotencyKey(), hash);
@@ -99,8 +122,16 @@ public final class CommandStore {
                     h.executeUpdate();
                 }
                 boolean joins = joinsNextSession(n, now);
-                jobs.enqueue(c, new JobQueue.NewJob(JobType.COMMAND, n.meterId(), n.paramsJson(),
-                        joins ? n.deadline().minus(JOIN_MARGIN) : now, n.deadline(), null, id, joins));
+                Instant runAt = n.guard() != null && n.guard().heldUntil() != null ? n.guard().heldUntil()
+                        : joins ? n.deadline().minus(JOIN_MARGIN) : now;
+                jobs.enqueue(c, new JobQueue.NewJob(JobType.COMMAND, n.meterId(), n.paramsJson(), runAt, n.deadline(), null, id, joins));
+                if (n.guard() != null && n.guard().heldUntil() != null) {
+                    JobQueue.markHeld(c, id, n.guard().heldRule(), n.guard().heldUntil(), now);
+                }
+                if (n.guard() != null && n.guard().overrideBy() != null) {
+                    org.openhes.headend.scheduler.guard.GuardStore.recordOverride(c, id, n.guard().overrideBy(), n.guard().overrideReason(),
+                            n.guard().overriddenRule());
+                }
                 return null;
             });
         } catch (RuntimeException e) {
@@ -111,8 +142,9 @@ public final class CommandStore {
             }
             throw e;
         }
-        return new Submitted(new Command(id, n.meterId(), n.type(), n.paramsJson(), "QUEUED", 0, null, null, n.deadline(),
-                n.callbackUrl(), now, now), true);
+        boolean held = n.guard() != null && n.guard().heldUntil() != null;
+        return new Submitted(new Command(id, n.meterId(), n.type(), n.paramsJson(), held ? "HELD" : "QUEUED", 0, null, null, n.deadline(),
+                n.callbackUrl(), now, now, held ? n.guard().heldRule() : null, held ? n.guard().heldUntil() : null), true);
     }
 
     private Optional<Command> byKey(String caller, String key, String hash) {
@@ -134,7 +166,7 @@ public final class CommandStore {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT id, meter_id, type, params::text, status, attempts, result::text, error, deadline, callback_url,
-                           created_at, updated_at FROM commands WHERE id = ?
+                           created_at, updated_at, held_rule, held_until FROM commands WHERE id = ?
                     """)) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -147,7 +179,7 @@ public final class CommandStore {
     private static Command command(ResultSet rs) throws SQLException {
         return new Command((UUID) rs.getObject(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getInt(6), rs.getString(7), rs.getString(8), Sql.instant(rs.getTimestamp(9)), rs.getString(10),
-                Sql.instant(rs.getTimestamp(11)), Sql.instant(rs.getTimestamp(12)));
+                Sql.instant(rs.getTimestamp(11)), Sql.instant(rs.getTimestamp(12)), rs.getString(13), Sql.instant(rs.getTimestamp(14)));
     }
 
     static String hash(String s) {

@@ -56,9 +56,12 @@ public record GuardPolicy(String protectedLabel, ProtectedAction protectedAction
         periods = List.copyOf(periods);
     }
 
-    /** The default: protected customers limited to 2300 W, no disconnection on weekends and public holidays, 08:00-16:00. */
+    /**
+     * The policy of a new installation: protected customers (label {@code customer=protected}) get a power
+     * limit of 2300 W instead of a disconnection; no time window until an admin sets the operator's own
+     * (a window the operator did not choose would hold orders without anyone knowing why).
+     */
     public static GuardPolicy defaults() {
-        return new GuardPolicy("customer=protected", ProtectedAction.LIMIT, 2300, true, true, LocalTime.of(8, 0),
-                LocalTime.of(16, 0), List.of(), WindowAction.HOLD);
+        return new GuardPolicy("customer=protected", ProtectedAction.LIMIT, 2300, false, false, null, null, List.of(), WindowAction.HOLD);
     }
 }

@@ -221,6 +221,7 @@ public final class JobQueue {
 
     /** Records a job's result if {@code owner} still holds its lease; decides retry or dead on failure. */
     public Finish finish(ClaimedJob job, String owner, JobResult result) {
+        if (result.heldUntil() != null) return hold(job, owner, result);
         Instant now = clock.instant();
         RetryPolicy.Decision decision = result.succeeded() ? null
                 : retry.next(job.attempt(), job.maxAttempts(), result, now, job.deadline(), ThreadLocalRandom.current()::nextDouble);
@@ -248,6 +249,50 @@ public final class JobQueue {
             if (job.commandId() != null) updateCommand(c, job, result, state, decision, now);
             return result.succeeded() ? Finish.SUCCEEDED : decision.retry() ? Finish.RETRY : Finish.DEAD;
         });
+    }
+
+    /** A job the guard held: queued again for when its window ends, its attempt given back. */
+    private Finish hold(ClaimedJob job, String owner, JobResult result) {
+        Instant now = clock.instant();
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE jobs SET state = 'QUEUED', run_at = ?, attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL,
+                                    rides_on = NULL, last_failure = ?, last_failure_kind = 'HELD'
+                     WHERE id = ? AND state = 'RUNNING' AND lease_owner = ? AND attempts = ?
+                    """)) {
+                ps.setTimestamp(1, Sql.ts(result.heldUntil()));
+                ps.setString(2, "held: " + result.message());
+                ps.setLong(3, job.id());
+                ps.setString(4, owner);
+                ps.setInt(5, job.attempt());
+                if (ps.executeUpdate() == 0) return Finish.LEASE_LOST;
+            }
+            if (job.commandId() != null) {
+                markHeld(c, job.commandId(), result.message(), result.heldUntil(), now);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE commands SET attempts = GREATEST(attempts - 1, 0) WHERE id = ?")) {
+                    ps.setObject(1, job.commandId());
+                    ps.executeUpdate();
+                }
+            }
+            return Finish.RETRY;
+        });
+    }
+
+    /** A command's status while the guard holds it, with the rule and the end of its window. */
+    public static void markHeld(Connection c, UUID commandId, String rule, Instant until, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE commands SET status = 'HELD', held_rule = ?, held_until = ?, updated_at = ? WHERE id = ?");
+             PreparedStatement h = c.prepareStatement("INSERT INTO command_history VALUES (?, ?, 'HELD', ?)")) {
+            ps.setString(1, rule);
+            ps.setTimestamp(2, Sql.ts(until));
+            ps.setTimestamp(3, Sql.ts(now));
+            ps.setObject(4, commandId);
+            ps.executeUpdate();
+            h.setObject(1, commandId);
+            h.setTimestamp(2, Sql.ts(now));
+            h.setString(3, rule + " until " + until);
+            h.executeUpdate();
+        }
     }
 
     /**

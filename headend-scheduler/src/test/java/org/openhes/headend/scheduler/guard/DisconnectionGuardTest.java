@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class DisconnectionGuardTest {
     static final ZoneId BXL = ZoneId.of("Europe/Brussels");
     static final DisconnectionGuard GUARD = new DisconnectionGuard(BXL);
-    static final GuardPolicy POLICY = GuardPolicy.defaults();
+    /** Weekends, public holidays and 08:00-16:00, protected customers limited: what a Walloon operator would set. */
+    static final GuardPolicy POLICY = new GuardPolicy("customer=protected", GuardPolicy.ProtectedAction.LIMIT, 2300, true, true,
+            LocalTime.of(8, 0), LocalTime.of(16, 0), List.of(), GuardPolicy.WindowAction.HOLD);
 
     static Instant at(String localDateTime) {
         return LocalDateTime.parse(localDateTime).atZone(BXL).toInstant();
@@ -35,6 +37,13 @@ class DisconnectionGuardTest {
         }
         assertThat(BelgianHolidays.isHoliday(LocalDate.parse("2026-04-05"))).as("Easter Sunday is a Sunday, not a legal holiday").isFalse();
         assertThat(BelgianHolidays.isHoliday(LocalDate.parse("2026-12-26"))).isFalse();
+    }
+
+    @Test
+    void a_new_installation_limits_protected_customers_and_holds_nothing() {
+        assertThat(disconnect(GuardPolicy.defaults(), "2026-12-06T03:00", Map.of(), List.of())).isEqualTo(GuardDecision.ALLOW);
+        assertThat(disconnect(GuardPolicy.defaults(), "2026-12-06T03:00", Map.of("customer", "protected"), List.of()).verdict())
+                .isEqualTo(GuardDecision.Verdict.LIMIT);
     }
 
     @Test
