@@ -33,7 +33,9 @@ public final class HttpApi implements AutoCloseable {
         DailyReadResource dailyReads = new DailyReadResource(s.meters(), s.reads(), s.zone());
         OnDemandReadResource reads = new OnDemandReadResource(s.meters(), s.jobs(), s.worker(), s.events(), s.throttles(),
                 waiters, s.traces(), s.clock());
-        CommandResource commands = new CommandResource(s.meters(), s.commands(), s.events(), s.worker(), s.throttles(), s.clock(), s.guard());
+        CommandRequests commandRequests = new CommandRequests(s.guard(), s.clock());
+        CommandResource commands = new CommandResource(s.meters(), s.commands(), s.events(), s.worker(), s.throttles(), s.clock(), commandRequests);
+        BulkCommandResource bulk = new BulkCommandResource(s.meters(), s.commands(), commandRequests, s.events(), s.worker(), s.throttles(), s.clock());
         ReadRunResource readRuns = new ReadRunResource(s.planner(), s.events(), s.worker(), s.clock(), s.zone());
         JobResource jobs = new JobResource(s.jobs(), s.events(), s.worker(), s.clock());
         EventResource events = new EventResource(s.events());
@@ -58,6 +60,7 @@ public final class HttpApi implements AutoCloseable {
             r.post("/api/v1/meters/{id}/reads", auth.guard(ACTORS, reads::read));
             r.get("/api/v1/meters/{id}/trace", auth.guard(EnumSet.of(Role.ENGINEER, Role.ADMIN), reads::trace));
             r.post("/api/v1/meters/{id}/commands", auth.guard(ACTORS, commands::submit));
+            r.post("/api/v1/commands/bulk", auth.guard(ACTORS, bulk::submit));
             r.get("/api/v1/commands/{id}", auth.guard(READERS, commands::get));
             r.get("/api/v1/daily-reads", auth.guard(EnumSet.of(Role.PLATFORM, Role.OPERATOR, Role.ADMIN), dailyReads::fleetDailyReads));
             r.post("/api/v1/read-runs", auth.guard(OPERATORS, readRuns::create));

@@ -48,6 +48,50 @@ public final class Throttles {
         return new Admission();
     }
 
+    /**
+     * Places for up to {@code wanted} urgent jobs of one bulk order: as many as the queue's bound leaves
+     * (possibly none, no 429: the lines beyond are refused one by one). Close once the inserts are done.
+     */
+    synchronized BulkAdmission admitUpTo(int wanted) {
+        long now = System.nanoTime();
+        if (now - countedAt > Duration.ofMillis(500).toNanos()) {
+            countedAt = now;
+            counted = queuedUrgentJobs.getAsLong();
+        }
+        int granted = (int) Math.max(0, Math.min(wanted, maxQueued - counted - inFlight));
+        inFlight += granted;
+        return new BulkAdmission(granted);
+    }
+
+    /** Places granted to a bulk order; {@link #queued(int)} with how many were committed, then close. */
+    final class BulkAdmission implements AutoCloseable {
+        private final int granted;
+        private int queued;
+        private boolean closed;
+
+        BulkAdmission(int granted) {
+            this.granted = granted;
+        }
+
+        int granted() {
+            return granted;
+        }
+
+        void queued(int n) {
+            queued = Math.min(granted, n);
+        }
+
+        @Override
+        public void close() {
+            synchronized (Throttles.this) {
+                if (closed) return;
+                closed = true;
+                inFlight -= granted;
+                counted += queued;
+            }
+        }
+    }
+
     /** One admitted request; {@link #queued()} once its job is committed, then close. */
     final class Admission implements AutoCloseable {
         private boolean queued, closed;

@@ -51,6 +51,33 @@ public final class JobQueue {
         return Sql.tx(ds, c -> enqueue(c, j));
     }
 
+    /** Adds jobs in one batch inside the caller's transaction (their ids are not needed). */
+    public void enqueueAll(Connection c, List<NewJob> jobs) throws SQLException {
+        if (jobs.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO jobs (type, meter_id, priority, payload, state, run_at, deadline, max_attempts, read_run_id,
+                                  command_id, created_at, joins_session)
+                VALUES (?, ?, ?, ?::jsonb, 'QUEUED', ?, ?, ?, ?, ?, ?, ?)
+                """)) {
+            Instant now = clock.instant();
+            for (NewJob j : jobs) {
+                ps.setString(1, j.type().name());
+                ps.setString(2, j.meterId());
+                ps.setInt(3, j.type().priority);
+                ps.setString(4, j.payload() == null ? "{}" : j.payload());
+                ps.setTimestamp(5, Sql.ts(j.runAt() == null ? now : j.runAt()));
+                ps.setTimestamp(6, Sql.ts(j.deadline()));
+                ps.setInt(7, j.type().maxAttempts);
+                if (j.readRunId() == null) ps.setNull(8, Types.BIGINT); else ps.setLong(8, j.readRunId());
+                ps.setObject(9, j.commandId());
+                ps.setTimestamp(10, Sql.ts(now));
+                ps.setBoolean(11, j.joinsSession());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     /** Adds a job inside the caller's transaction. */
     public long enqueue(Connection c, NewJob j) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -487,10 +514,12 @@ public final class JobQueue {
                 rs.getInt(5), rs.getString(6), rs.getString(7), Sql.instant(rs.getTimestamp(8)), Sql.instant(rs.getTimestamp(9)));
     }
 
-    /** Commands and on-demand reads waiting to run (for back-pressure). */
+    /** Commands and on-demand reads due and waiting to run (for back-pressure). */
     public long countQueuedUrgent() {
         return Sql.tx(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM jobs WHERE state = 'QUEUED' AND priority <= 20");
+            // a command waiting for its meter's next session or held for a window is not urgent work waiting
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM jobs WHERE state = 'QUEUED' AND priority <= 20 AND NOT joins_session AND run_at <= now()");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
