@@ -145,6 +145,8 @@ public class ReplyFuzzTest {
                     guard.inspect(frame); // a second frame continues segments and blocks
                 } catch (MalformedApdu refused) {
                     // the verdict the session turns into MALFORMED_RESPONSE
+                } catch (org.openhes.headend.protocol.apdu.ExceptionResponse refusal) {
+                    // the meter's refusal (an exception-response), which the session names
                 }
             }
         }
