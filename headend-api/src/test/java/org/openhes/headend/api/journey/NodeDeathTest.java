@@ -103,6 +103,15 @@ class NodeDeathTest {
                 StringWriter csv = new StringWriter();
                 fleet.exportCsv(csv);
                 assertThat(call(portA, "POST", "/api/v1/meters/import", csv.toString(), "text/csv").statusCode()).isEqualTo(200);
+                // balance displays that wait for their meter's daily read and ride in its session
+                String tomorrow = java.time.Instant.now().plus(Duration.ofHours(20)).toString();
+                List<String> displays = new ArrayList<>();
+                for (int i = commands; i < 2 * commands; i++) {
+                    HttpResponse<String> r = call(i % 2 == 0 ? portA : portB, "POST", "/api/v1/meters/" + fleet.identity(i).ean() + "/commands",
+                            "{\"type\":\"DISPLAY_BALANCE\",\"amount\":\"" + i + ".00\",\"deadline\":\"" + tomorrow + "\"}", "application/json");
+                    assertThat(r.statusCode()).isEqualTo(202);
+                    displays.add(JSON.readTree(r.body()).get("id").asText());
+                }
                 JsonNode run = JSON.readTree(call(portA, "POST", "/api/v1/read-runs", "{}", "application/json").body());
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < commands; i++) {
@@ -135,7 +144,21 @@ class NodeDeathTest {
                     }
                     if (finished < commands) Thread.sleep(300);
                 }
-                System.out.println("after the kill: " + progress + ", commands finished " + finished + "/" + commands);
+                int shown = 0;
+                until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (shown < commands && System.nanoTime() < until) {
+                    shown = 0;
+                    for (String id : displays) {
+                        if (JSON.readTree(call(portB, "GET", "/api/v1/commands/" + id, null, null).body()).get("status").asText().equals("SUCCEEDED")) shown++;
+                    }
+                    if (shown < commands) Thread.sleep(300);
+                }
+                System.out.println("after the kill: " + progress + ", commands finished " + finished + "/" + commands
+                        + ", balance displays riding the reads " + shown + "/" + commands);
+                assertThat(shown).as("every balance display that joined a read ran, whichever node died").isEqualTo(commands);
+                for (int i = commands; i < 2 * commands; i++) {
+                    assertThat(fleet.state(i).message()).isEqualTo("SOLDE " + i + ".00 EUR");
+                }
                 assertThat(progress.get("pending").asInt()).isZero();
                 assertThat(progress.get("succeeded").asInt()).isEqualTo(meters);
                 assertThat(finished).as("every accepted command ends").isEqualTo(commands);
@@ -143,6 +166,16 @@ class NodeDeathTest {
                     try (ResultSet rs = st.executeQuery("SELECT count(*) FROM commands WHERE status <> 'SUCCEEDED'")) {
                         rs.next();
                         assertThat(rs.getInt(1)).as("commands that did not succeed").isZero();
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT command_id FROM command_history WHERE status = 'SUCCEEDED' "
+                            + "GROUP BY command_id HAVING count(*) > 1) twice")) {
+                        rs.next();
+                        assertThat(rs.getInt(1)).as("commands recorded as succeeded twice").isZero();
+                    }
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM jobs WHERE type = 'COMMAND' AND rides_on IS NOT NULL")) {
+                        rs.next();
+                        System.out.println("commands that ran in another job's session: " + rs.getInt(1));
+                        assertThat(rs.getInt(1)).as("balance displays joined the daily reads' sessions").isPositive();
                     }
                     try (ResultSet rs = st.executeQuery("SELECT count(*) - count(DISTINCT (meter_id, obis, captured_at)) FROM daily_reads")) {
                         rs.next();
