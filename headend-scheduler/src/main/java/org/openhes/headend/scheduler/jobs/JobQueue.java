@@ -182,13 +182,13 @@ public final class JobQueue {
         return out;
     }
 
+    // From the queued commands (few, under their own partial index) to the meter's running primary
+    // job (the one-session-per-meter index): cheap however many sessions the node runs.
     private static final String CLAIM_RIDERS = """
-            WITH mine AS (
-                SELECT id, meter_id FROM jobs
-                 WHERE state = 'RUNNING' AND rides_on IS NULL AND lease_owner = ? AND meter_id = ANY(?)
-            ), chosen AS (
-                SELECT j.id, m.id AS primary_id FROM jobs j JOIN mine m ON m.meter_id = j.meter_id
-                 WHERE j.state = 'QUEUED' AND j.type = 'COMMAND' AND (j.run_at <= ? OR j.joins_session)
+            WITH chosen AS (
+                SELECT j.id, r.id AS primary_id FROM jobs j
+                  JOIN jobs r ON r.meter_id = j.meter_id AND r.state = 'RUNNING' AND r.rides_on IS NULL AND r.lease_owner = ?
+                 WHERE j.state = 'QUEUED' AND j.type = 'COMMAND' AND j.meter_id = ANY(?) AND (j.run_at <= ? OR j.joins_session)
                  ORDER BY j.priority, j.run_at
                  LIMIT ?
                  FOR UPDATE OF j SKIP LOCKED
