@@ -1,4 +1,4 @@
-package org.openhes.headend.api.cli;
+package org.openhes.headend.bench;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +31,12 @@ import org.openhes.headend.protocol.transport.NettyIo;
  * same event loops as in {@code daily-read}, but no DLMS, no ciphering, no database. Its rate is the
  * most a networked daily read could reach if the codec were free; together with the codec ceiling
  * it bounds the ratio the daily read can reach on this machine.
+ *
+ * <p>As the {@code transport} scenario it is printed beside the codec ceiling: {@code boundRatio} is the
+ * ratio a daily read would reach if it cost only the codec's work plus the transport's (both CPU-bound
+ * on the same cores: their costs add).
  */
-final class TransportFloor {
+final class TransportFloor implements Scenario {
     /**
      * Frame sizes of the order of a daily read's (AARQ/AARE, HLS pass 3, GET-with-list, rows by range,
      * release): approximations, not taken from a trace; at a few hundred bytes the system calls cost
@@ -40,14 +45,38 @@ final class TransportFloor {
     private static final int[] REQUEST_BYTES = {78, 46, 96, 92, 44};
     private static final int[] REPLY_BYTES = {72, 46, 160, 150, 24};
 
-    private TransportFloor() {
+    record Figures(double sessionsPerSecond, double cpuMicrosPerSession, long sessions) {
+        /** The ratio to the codec ceiling a session costing the codec's and the transport's work would reach. */
+        double boundRatio(CodecCeiling.Figures codec) {
+            return sessionsPerSecond / (codec.sessionsPerSecond() + sessionsPerSecond);
+        }
     }
 
-    record Figures(double sessionsPerSecond, double cpuMicrosPerSession, long sessions) {
+    @Override
+    public void run(BenchParameters p, Map<String, Object> out) throws Exception {
+        CodecCeiling.Figures codec = CodecCeiling.measure(Duration.ofSeconds(10));
+        Figures f = measure(p.concurrency(), p.duration());
+        out.put("sessionsPerSecond", Stats.round(f.sessionsPerSecond()));
+        out.put("ratio", Stats.round3(f.sessionsPerSecond() / codec.sessionsPerSecond()));
+        out.put("codecSessionsPerSecond", Stats.round(codec.sessionsPerSecond()));
+        out.put("cpuMicrosPerSession", Stats.round(f.cpuMicrosPerSession()));
+        out.put("boundRatio", Stats.round3(f.boundRatio(codec)));
+        out.put("concurrency", p.concurrency());
+        out.put("lost", 0);
+    }
+
+    /** Measures for at most 10 s after 3 s of warm-up, on the transport {@code io.transport} names. */
+    static Figures measure(int concurrency, Duration upTo) throws Exception {
+        NettyIo io = Rig.nettyIo();
+        Duration measured = upTo.compareTo(Duration.ofSeconds(10)) < 0 ? upTo : Duration.ofSeconds(10);
+        Figures f = measure(io, concurrency, Duration.ofSeconds(3), measured);
+        System.err.printf("transport (%s): %d sessions, %.0f sessions/s, %.0f µs CPU per session%n", io.name(), f.sessions(),
+                f.sessionsPerSecond(), f.cpuMicrosPerSession());
+        return f;
     }
 
     /** Measures for {@code measured} after {@code warmUp}; sessions rotate over 60,000 loopback addresses. */
-    static Figures measure(NettyIo io, int concurrency, Duration warmUp, Duration measured) throws Exception {
+    private static Figures measure(NettyIo io, int concurrency, Duration warmUp, Duration measured) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         EventLoopGroup serverLoops = io.newGroup(0);
         try (MeterConnector connector = new MeterConnector(io, 0, MeterConnector.DEFAULT_MAX_FRAME, Clock.systemUTC())) {
