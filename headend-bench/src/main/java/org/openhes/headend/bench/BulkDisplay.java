@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -38,7 +37,7 @@ final class BulkDisplay implements Scenario {
 
     @Override
     public void run(BenchParameters p, Map<String, Object> out) throws Exception {
-        Path data = Files.createTempDirectory("headend-bench");
+        Path data = TempDirs.create();
         Settings s = Settings.load(Optional.empty(), System.getenv()).with("http.port", "0").with("http.host", "127.0.0.1")
                 .with("data.dir", data.toString()).with("read.plan.enabled", "false").with("admin.token", TOKEN)
                 .with("push.port", "-1");
@@ -78,6 +77,8 @@ final class BulkDisplay implements Scenario {
             out.put("commandsStored", stored);
             out.put("lost", meters - report.path("accepted").asLong());
             out.put("meters", meters);
+        } finally {
+            TempDirs.delete(data);
         }
     }
 

@@ -40,7 +40,7 @@ final class PlainClient implements Scenario {
 
     @Override
     public void run(BenchParameters p, Map<String, Object> out) throws Exception {
-        Path data = Files.createTempDirectory("headend-bench");
+        Path data = TempDirs.create();
         Process sim = Rig.startSimulatorProcess(p, p.meters(), 0, data);
         try {
             List<Meter> fleet = registry(data.resolve("fleet.csv"));
@@ -117,6 +117,8 @@ final class PlainClient implements Scenario {
             out.put("jitter", BenchParameters.text(p.jitter()));
         } finally {
             sim.destroyForcibly();
+            sim.waitFor();
+            TempDirs.delete(data);
         }
     }
 

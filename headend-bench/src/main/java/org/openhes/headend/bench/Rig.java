@@ -64,7 +64,7 @@ record Rig(SimulatedFleet fleet, Process simulator, HeadendNode node, Path data)
     }
 
     static Rig start(BenchParameters p, Setup setup) throws Exception {
-        Path data = Files.createTempDirectory("headend-bench");
+        Path data = TempDirs.create();
         SimulatedFleet fleet = null;
         Process sim = null;
         String csv;
@@ -118,6 +118,7 @@ record Rig(SimulatedFleet fleet, Process simulator, HeadendNode node, Path data)
         node.close();
         if (fleet != null) fleet.close();
         if (simulator != null) simulator.destroyForcibly();
+        TempDirs.delete(data);
     }
 
     String ean(int meter) {

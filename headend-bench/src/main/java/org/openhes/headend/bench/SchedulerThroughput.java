@@ -1,7 +1,6 @@
 package org.openhes.headend.bench;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -36,7 +35,7 @@ import org.openhes.headend.scheduler.reads.ReadStore;
 final class SchedulerThroughput implements Scenario {
     @Override
     public void run(BenchParameters p, Map<String, Object> out) throws Exception {
-        Path data = Files.createTempDirectory("headend-bench");
+        Path data = TempDirs.create();
         Settings s = Settings.load(Optional.empty(), System.getenv()).with("http.port", "0").with("http.host", "127.0.0.1")
                 .with("data.dir", data.toString()).with("read.plan.enabled", "false").with("db.pool", "16")
                 .with("worker.max.in.flight", "1");
@@ -70,6 +69,8 @@ final class SchedulerThroughput implements Scenario {
             out.put("readRowsPerSecond", Stats.round(rowsPerSec));
             out.put("readRowsPerSecondOneFlusher", Stats.round(rowsPerSecOne));
             out.put("lost", 0);
+        } finally {
+            TempDirs.delete(data);
         }
     }
 
