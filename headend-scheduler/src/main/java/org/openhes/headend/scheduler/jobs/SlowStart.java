@@ -29,10 +29,13 @@ final class SlowStart {
     private boolean measured;
     private long since;
 
-    /** {@code room}: the jobs the worker runs at once; up to a twentieth of it may start at once from idle. */
+    /**
+     * {@code room}: the jobs the worker runs at once; a twentieth of it, and at least 16 (all of a small
+     * room: there is nothing to spread), may start at once from idle.
+     */
     SlowStart(int room, long now) {
         this.room = room;
-        this.floor = Math.max(1, room / 20);
+        this.floor = Math.max(room / 20, Math.min(room, 16));
         this.since = now;
     }
 

@@ -35,12 +35,18 @@ class SlowStartTest {
 
     @Test
     void aBusyRoomIsNotHeldBackAndAnIdleSpellStartsTheRampAgain() {
-        SlowStart ramp = new SlowStart(100, 0);
-        assertThat(ramp.allowance(60 * S, 0)).isEqualTo(5); // idle until now: the ramp starts now
-        assertThat(ramp.allowance(65 * S, 5)).isEqualTo(47); // half of the first guess of 10 s: about half the room
-        assertThat(ramp.allowance(71 * S, 80)).isEqualTo(20); // past it: the whole room
-        assertThat(ramp.allowance(80 * S, 90)).isEqualTo(10);
-        assertThat(ramp.allowance(90 * S, 2)).isEqualTo(3); // the room emptied: ramp again
+        SlowStart ramp = new SlowStart(400, 0);
+        assertThat(ramp.allowance(60 * S, 0)).isEqualTo(20); // idle until now: the ramp starts now
+        assertThat(ramp.allowance(65 * S, 20)).isEqualTo(190); // half of the first guess of 10 s: about half the room
+        assertThat(ramp.allowance(71 * S, 300)).isEqualTo(100); // past it: the whole room
+        assertThat(ramp.allowance(80 * S, 390)).isEqualTo(10);
+        assertThat(ramp.allowance(90 * S, 2)).isEqualTo(18); // the room emptied: ramp again
+    }
+
+    @Test
+    void aSmallRoomIsNotRamped() {
+        SlowStart ramp = new SlowStart(8, 0);
+        assertThat(ramp.allowance(S, 0)).isEqualTo(8);
     }
 
     @Test
