@@ -19,6 +19,9 @@ public final class MeterVariants implements Iterable<MeterVariant> {
     public static final MeterVariants NONE = new MeterVariants(List.of());
 
     private final Set<MeterVariant> variants;
+    // asked on every request of a session: worked out once
+    private final OptionalInt smallPdu;
+    private final int scaler;
 
     private MeterVariants(List<MeterVariant> list) {
         Set<MeterVariant> set = new LinkedHashSet<>(list);
@@ -30,6 +33,10 @@ public final class MeterVariants implements Iterable<MeterVariant> {
                         + " needs long64: mWh indexes overflow double-long-unsigned (add long64)");
         }
         this.variants = Collections.unmodifiableSet(set);
+        this.smallPdu = set.stream().filter(v -> v instanceof MeterVariant.SmallPdu)
+                .mapToInt(v -> ((MeterVariant.SmallPdu) v).bytes()).findFirst();
+        this.scaler = set.stream().filter(v -> v instanceof MeterVariant.Scaler)
+                .mapToInt(v -> ((MeterVariant.Scaler) v).exponent()).findFirst().orElse(0);
     }
 
     private static void requireOne(Set<MeterVariant> set, Class<? extends MeterVariant> kind, String name) {
@@ -68,14 +75,12 @@ public final class MeterVariants implements Iterable<MeterVariant> {
 
     /** The negotiated PDU size {@code small-pdu} sets, if given. */
     public OptionalInt smallPdu() {
-        return variants.stream().filter(v -> v instanceof MeterVariant.SmallPdu)
-                .mapToInt(v -> ((MeterVariant.SmallPdu) v).bytes()).findFirst();
+        return smallPdu;
     }
 
     /** The energy registers' scaler: {@code scaler}'s, or 0. */
     public int scaler() {
-        return variants.stream().filter(v -> v instanceof MeterVariant.Scaler)
-                .mapToInt(v -> ((MeterVariant.Scaler) v).exponent()).findFirst().orElse(0);
+        return scaler;
     }
 
     @Override
