@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "headend", mixinStandardHelpOptions = true, version = "headend 0.1.0",
         description = "Open head-end system for DLMS/COSEM electricity meters.",
         subcommands = {ServeCommand.class, DemoCommand.class, ReadCommand.class, MeterCommandCommand.class, InspectCommand.class,
-                ObjectCommands.Get.class, ObjectCommands.Set.class, ObjectCommands.Action.class, SimulateCommand.class, MigrateCommand.class, MetersCommand.class})
+                ObjectCommands.Get.class, ObjectCommands.Set.class, ObjectCommands.Action.class, SimulateCommand.class, MigrateCommand.class, MetersCommand.class, KeysCommand.class})
 public final class HeadendCli {
     /** Exit code of a meter failure (the message names the failure and what to check). */
     public static final int METER_FAILURE = 3;

@@ -11,7 +11,7 @@ import org.openhes.headend.api.config.Settings;
 import org.openhes.headend.scheduler.db.Database;
 import org.openhes.headend.scheduler.db.DatabaseSettings;
 import org.openhes.headend.scheduler.keys.KeyVault;
-import org.openhes.headend.scheduler.keys.MasterKey;
+import org.openhes.headend.scheduler.keys.MasterKeyRing;
 import org.openhes.headend.scheduler.meters.ImportReport;
 import org.openhes.headend.scheduler.meters.MeterRegistry;
 import picocli.CommandLine.Command;
@@ -31,7 +31,7 @@ final class MetersCommand {
         @Override
         public Integer call() throws Exception {
             HeadendConfig cfg = HeadendConfig.from(Settings.load(Optional.ofNullable(config), System.getenv()));
-            MasterKey master = cfg.masterKey() != null ? MasterKey.fromBase64(cfg.masterKey()) : MasterKey.loadOrCreate(cfg.masterKeyFile());
+            MasterKeyRing master = MasterKeyRing.from(cfg.masterKey(), cfg.masterKeyFile());
             try (Database db = Database.open(new DatabaseSettings(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(),
                     cfg.dataDir().resolve("postgres"), 4)); Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 long t0 = System.nanoTime();

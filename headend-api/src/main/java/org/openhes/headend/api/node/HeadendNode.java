@@ -44,7 +44,7 @@ import org.openhes.headend.scheduler.jobs.JobWorker;
 import org.openhes.headend.scheduler.jobs.RetryPolicy;
 import org.openhes.headend.scheduler.jobs.WorkerSettings;
 import org.openhes.headend.scheduler.keys.KeyVault;
-import org.openhes.headend.scheduler.keys.MasterKey;
+import org.openhes.headend.scheduler.keys.MasterKeyRing;
 import org.openhes.headend.scheduler.meters.MeterRegistry;
 import org.openhes.headend.scheduler.plans.ReadPlanner;
 import org.openhes.headend.scheduler.reads.IndexRead;
@@ -97,8 +97,7 @@ public final class HeadendNode implements AutoCloseable {
         this.clock = clock;
         this.db = Database.open(new DatabaseSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
                 config.dataDir().resolve("postgres"), config.dbPool()));
-        MasterKey master = config.masterKey() != null ? MasterKey.fromBase64(config.masterKey()) : MasterKey.loadOrCreate(config.masterKeyFile());
-        KeyVault vault = new KeyVault(db.dataSource(), master);
+        KeyVault vault = new KeyVault(db.dataSource(), MasterKeyRing.from(config.masterKey(), config.masterKeyFile()));
         this.vault = vault;
         // profiles first: a bad profile file stops the start before anything else runs
         MeterProfiles profiles = MeterProfiles.load(config.profilesDir());

@@ -21,16 +21,27 @@ import org.openhes.headend.scheduler.db.Sql;
 /**
  * Meter secrets encrypted at rest: AES-256-GCM under the master key, a fresh nonce per record, the
  * meter id as associated data (a record moved to another meter does not decrypt). Versioned: storing
- * again adds a version, loading takes the newest.
+ * again adds a version, loading takes the newest. Each record names the master key it is under: a
+ * node decrypts it with any key of its ring, stores under the ring's current key, and {@link #rewrap}
+ * moves old records to the current key (see {@link MasterKeyRing} for the rotation).
  */
 public final class KeyVault {
+    /** Records re-encrypted per transaction by {@link #rewrap}. */
+    public static final int REWRAP_BATCH = 500;
+
     private final DataSource ds;
+    private final MasterKeyRing ring;
     private final MasterKey master;
     private final SecureRandom random = new SecureRandom();
 
     public KeyVault(DataSource ds, MasterKey master) {
+        this(ds, MasterKeyRing.of(master));
+    }
+
+    public KeyVault(DataSource ds, MasterKeyRing ring) {
         this.ds = ds;
-        this.master = master;
+        this.ring = ring;
+        this.master = ring.current();
     }
 
     public void store(String meterId, MeterSecrets secrets) {
@@ -53,7 +64,7 @@ public final class KeyVault {
                 ps.setString(2, e.getKey());
                 ps.setString(3, master.id());
                 ps.setBytes(4, nonce);
-                ps.setBytes(5, seal(e.getKey(), nonce, encode(e.getValue())));
+                ps.setBytes(5, seal(master, e.getKey(), nonce, encode(e.getValue())));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -70,8 +81,9 @@ public final class KeyVault {
                 Map<String, MeterSecrets> out = new java.util.HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (!rs.getString(4).equals(master.id())) continue; // load() explains the mismatch
-                        out.put(rs.getString(1), decode(open(rs.getString(1), rs.getBytes(2), rs.getBytes(3))));
+                        var key = ring.find(rs.getString(4));
+                        if (key.isEmpty()) continue; // load() explains the mismatch
+                        out.put(rs.getString(1), decode(open(key.get(), rs.getString(1), rs.getBytes(2), rs.getBytes(3))));
                     }
                 }
                 return out;
@@ -87,17 +99,74 @@ public final class KeyVault {
                 ps.setString(1, meterId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return Optional.<MeterSecrets>empty();
-                    if (!rs.getString(3).equals(master.id())) {
-                        throw new IllegalStateException("the keys of meter " + meterId + " were stored under master key "
-                                + rs.getString(3) + ", not the configured " + master.id());
-                    }
-                    return Optional.of(decode(open(meterId, rs.getBytes(1), rs.getBytes(2))));
+                    String keyId = rs.getString(3);
+                    MasterKey key = ring.find(keyId).orElseThrow(() -> new IllegalStateException("the keys of meter "
+                            + meterId + " were stored under master key " + keyId + ", which this node does not hold (it holds "
+                            + String.join(", ", ring.ids()) + "): add that key to master.key or the key file, after the current one"));
+                    return Optional.of(decode(open(key, meterId, rs.getBytes(1), rs.getBytes(2))));
                 }
             }
         });
     }
 
-    private byte[] seal(String meterId, byte[] nonce, byte[] plain) {
+    /**
+     * Re-encrypts up to {@code limit} records that are under another key than the current one, in one
+     * transaction (rows locked, skipped when another node rewraps them); returns how many. Online and
+     * resumable: a record is readable under its old key until its row commits under the new one, and
+     * the next call takes what is left. A record under a key this node does not hold stops the run.
+     */
+    public int rewrap(int limit) {
+        return Sql.tx(ds, c -> {
+            List<StoredRecord> rows = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT meter_id, version, master_key_id, nonce, ciphertext FROM meter_keys "
+                    + "WHERE master_key_id <> ? ORDER BY meter_id, version LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                ps.setString(1, master.id());
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) rows.add(new StoredRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5)));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE meter_keys SET master_key_id = ?, nonce = ?, ciphertext = ? WHERE meter_id = ? AND version = ? AND master_key_id = ?")) {
+                for (StoredRecord r : rows) {
+                    MasterKey old = ring.find(r.keyId()).orElseThrow(() -> new IllegalStateException("the keys of meter " + r.meterId()
+                            + " are under master key " + r.keyId() + ", which this node does not hold: add it after the current key"));
+                    byte[] nonce = new byte[12];
+                    random.nextBytes(nonce);
+                    ps.setString(1, master.id());
+                    ps.setBytes(2, nonce);
+                    ps.setBytes(3, seal(master, r.meterId(), nonce, open(old, r.meterId(), r.nonce(), r.sealed())));
+                    ps.setString(4, r.meterId());
+                    ps.setInt(5, r.version());
+                    ps.setString(6, r.keyId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return rows.size();
+        });
+    }
+
+    private record StoredRecord(String meterId, int version, String keyId, byte[] nonce, byte[] sealed) {
+    }
+
+    /** How many records are under each master key (ids only): what a rotation has left to do. */
+    public Map<String, Long> recordsByMasterKey() {
+        return Sql.tx(ds, c -> {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT master_key_id, count(*) FROM meter_keys GROUP BY master_key_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+            }
+            return out;
+        });
+    }
+
+    public MasterKeyRing ring() {
+        return ring;
+    }
+
+    private static byte[] seal(MasterKey master, String meterId, byte[] nonce, byte[] plain) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, master.key(), new GCMParameterSpec(128, nonce));
@@ -108,14 +177,14 @@ public final class KeyVault {
         }
     }
 
-    private byte[] open(String meterId, byte[] nonce, byte[] sealed) {
+    private static byte[] open(MasterKey master, String meterId, byte[] nonce, byte[] sealed) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, master.key(), new GCMParameterSpec(128, nonce));
             cipher.updateAAD(meterId.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return cipher.doFinal(sealed);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the stored keys of meter " + meterId + " do not decrypt with the master key", e);
+            throw new IllegalStateException("the stored keys of meter " + meterId + " do not decrypt with master key " + master.id(), e);
         }
     }
 
