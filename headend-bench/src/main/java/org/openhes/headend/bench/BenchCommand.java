@@ -32,6 +32,7 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
         SCENARIOS.put("daily-read", DailyRead::new);
         SCENARIOS.put("latency", Latency::new);
         SCENARIOS.put("plain-client", PlainClient::new);
+        SCENARIOS.put("versus-plain", VersusPlainClient::new);
         SCENARIOS.put("commands-under-load", CommandsUnderLoad::new);
         SCENARIOS.put("bulk-display", BulkDisplay::new);
         SCENARIOS.put("burst", Burst::new);
@@ -42,7 +43,7 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--scenario", required = true, description = "codec | transport | daily-read | latency | plain-client | "
+    @Option(names = "--scenario", required = true, description = "codec | transport | daily-read | latency | plain-client | versus-plain | "
             + "commands-under-load | bulk-display | burst | chaos | overload | scheduler")
     String scenario;
     @Option(names = "--meters", defaultValue = "2000", description = "Fleet size (default: ${DEFAULT-VALUE}).")
