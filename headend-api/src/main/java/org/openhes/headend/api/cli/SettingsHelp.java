@@ -10,12 +10,15 @@ import picocli.CommandLine;
 final class SettingsHelp {
     static final String[] FOOTER = {
         "",
-        "Settings: a properties file (--config) and HEADEND_* environment variables, which win (db.url = HEADEND_DB_URL).",
-        "  db.url, db.user, db.password   PostgreSQL (default: none, an embedded server keeps its data in data.dir/postgres)",
-        "  data.dir                       (default: headend-data)",
-        "  db.connect.timeout             wait for a database connection before a request fails (default: 5s)",
-        "  db.health.interval             how often the node checks its database; readiness answers from it (default: 1s)",
-        "  http.host, http.port           (default: 0.0.0.0, 8080)",
+        "Settings: a properties file (--config) and HEADEND_* environment variables,",
+        "which win (db.url = HEADEND_DB_URL). The ones to know first:",
+        "  db.url, db.user, db.password  PostgreSQL (default: none, an embedded server",
+        "                                keeps its data in data.dir/postgres)",
+        "  data.dir                      (default: headend-data)",
+        "  db.connect.timeout            wait for a pooled connection (default: 5s)",
+        "  db.health.interval            database check; readiness answers from it",
+        "                                (default: 1s)",
+        "  http.host, http.port          (default: 0.0.0.0, 8080)",
         "Every setting and its default: README.md, section Configuration.",
     };
 

@@ -83,6 +83,7 @@ class CliHelpTest {
     @Test
     void theSettingsCommandsShowTheSettingsAndTheDefaultsTheNodeUses() {
         HeadendConfig defaults = HeadendConfig.from(Settings.of(Map.of()));
+        for (String line : SettingsHelp.FOOTER) assertThat(line.length()).as("fits a terminal unwrapped: %s", line).isLessThan(80);
         for (List<String> path : List.of(List.of("serve"), List.of("migrate"), List.of("meters", "import"))) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Who holds an embedded data directory before a head-end starts its server there: nobody, a live
  * head-end (refused, naming it), or a PostgreSQL left running by a head-end that is gone (stopped
- * cleanly with {@code pg_ctl stop -m fast}). The head-end that starts a server records itself beside
+ * cleanly with a fast shutdown). The head-end that starts a server records itself beside
  * the data directory ({@code postgres.owner}: its process id and start time, so a reused process id is
  * not taken for it).
  */
@@ -117,42 +117,31 @@ final class DataDirectoryHolder {
             throw new EmbeddedServerException("the embedded PostgreSQL in " + dataDir + " (process " + pg.pid() + ") belongs to " + who
                     + ": stop that head-end first, or give this one another data.dir (HEADEND_DATA_DIR) or a db.url");
         }
-        Optional<Path> pgCtl = pgCtlOf(pg);
         if (!ownerRecorded() || command.isEmpty()) {
             throw new EmbeddedServerException("the data directory " + dataDir + " is held by PostgreSQL process " + pg.pid()
                     + " and no head-end is recorded as its owner in " + ownerFile() + ": if no head-end uses it, free it with `"
-                    + stopCommand(pgCtl, pg) + "` and start again");
+                    + stopCommand(pg) + "` and start again");
         }
         log.warn("the embedded PostgreSQL in {} (process {}) was left running by a head-end that is gone: stopping it", dataDir, pg.pid());
         long t0 = System.nanoTime();
-        stop(pg, pgCtl);
+        stop(pg);
         log.warn("the orphaned PostgreSQL in {} stopped in {} ms", dataDir, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private String stopCommand(Optional<Path> pgCtl, ProcessHandle pg) {
-        return pgCtl.map(c -> c + " stop -D " + dataDir + " -m fast").orElse("kill " + pg.pid());
+    /** A fast shutdown (SIGINT: clients are disconnected, the server checkpoints and exits); pg_ctl refuses to run as root. */
+    private static String stopCommand(ProcessHandle pg) {
+        return "kill -INT " + pg.pid();
     }
 
-    /** pg_ctl beside the server's binary (the embedded binaries are unpacked into a directory of their own). */
-    static Optional<Path> pgCtlOf(ProcessHandle postmaster) {
-        return postmaster.info().command().map(Path::of).map(p -> p.resolveSibling("pg_ctl")).filter(Files::isExecutable);
-    }
-
-    private void stop(ProcessHandle pg, Optional<Path> pgCtl) {
+    private void stop(ProcessHandle pg) {
         try {
-            if (pgCtl.isPresent()) {
-                Process p = new ProcessBuilder(pgCtl.get().toString(), "stop", "-D", dataDir.toString(), "-m", "fast", "-w",
-                        "-t", String.valueOf(STOP_WAIT.toSeconds())).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (!p.waitFor(STOP_WAIT.toSeconds() + 5, TimeUnit.SECONDS)) p.destroyForcibly();
-                log.info("pg_ctl stop: {}", out);
-            } else {
-                pg.destroy(); // SIGTERM: a smart shutdown, the dead head-end's connections are gone
-            }
+            Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(pg.pid())).redirectErrorStream(true).start();
+            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (kill.waitFor() != 0) log.warn("kill -INT {}: {}", pg.pid(), out);
             pg.onExit().get(STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (IOException | ExecutionException | TimeoutException e) {
-            throw new EmbeddedServerException("the orphaned PostgreSQL in " + dataDir + " (process " + pg.pid() + ") did not stop: free it with `"
-                    + stopCommand(pgCtl, pg) + "` and start again", e);
+            throw new EmbeddedServerException("the orphaned PostgreSQL in " + dataDir + " (process " + pg.pid() + ") did not stop within "
+                    + STOP_WAIT.toSeconds() + " s: free it with `" + stopCommand(pg) + "` and start again", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EmbeddedServerException("interrupted while stopping the orphaned PostgreSQL in " + dataDir, e);

@@ -17,8 +17,14 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbeddedServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
-    /** Reads the pipe from the head-end until it closes, then stops the server: $0 is pg_ctl, $1 the data directory. */
-    private static final String WATCHDOG = "while read -r _; do :; done; exec \"$0\" stop -D \"$1\" -m fast";
+    /**
+     * Reads the pipe from the head-end until it closes, then asks the server for a fast shutdown
+     * (SIGINT) if the data directory's lock file still names it: $0 is the postmaster's process id,
+     * $1 the data directory.
+     */
+    private static final String WATCHDOG = "while read -r _; do :; done; "
+            + "{ read -r first < \"$1/postmaster.pid\"; } 2>/dev/null; "
+            + "if [ \"$first\" = \"$0\" ]; then kill -INT \"$0\" && echo \"head-end gone: asked PostgreSQL $0 to stop\"; fi";
 
     private final EmbeddedPostgres pg;
     private final DataDirectoryHolder holder;
@@ -54,14 +60,14 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     private static Process startWatchdog(DataDirectoryHolder holder, Path dataDir) {
-        Optional<Path> pgCtl = holder.postmaster().flatMap(DataDirectoryHolder::pgCtlOf);
-        if (pgCtl.isEmpty()) {
-            log.warn("no watchdog for the embedded PostgreSQL in {} (pg_ctl not found): if this process is killed, the next start stops it", dataDir);
+        Optional<ProcessHandle> postmaster = holder.postmaster();
+        if (postmaster.isEmpty()) {
+            log.warn("no watchdog for the embedded PostgreSQL in {} (no postmaster.pid): if this process is killed, the next start stops it", dataDir);
             return null;
         }
         try {
             Path logFile = dataDir.resolveSibling(dataDir.getFileName() + "-watchdog.log");
-            return new ProcessBuilder("sh", "-c", WATCHDOG, pgCtl.get().toString(), dataDir.toString())
+            return new ProcessBuilder("sh", "-c", WATCHDOG, String.valueOf(postmaster.get().pid()), dataDir.toString())
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).redirectErrorStream(true).start();
         } catch (IOException e) {
             log.warn("no watchdog for the embedded PostgreSQL in {} ({}): if this process is killed, the next start stops it", dataDir, e.toString());
