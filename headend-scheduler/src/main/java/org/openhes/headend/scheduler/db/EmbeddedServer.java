@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,7 @@ final class EmbeddedServer implements AutoCloseable {
     private final EmbeddedPostgres pg;
     private final DataDirectoryHolder holder;
     private final Process watchdog;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedServer(EmbeddedPostgres pg, DataDirectoryHolder holder, Process watchdog) {
         this.pg = pg;
@@ -91,6 +93,7 @@ final class EmbeddedServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         if (watchdog != null) watchdog.destroy(); // the server is stopped here, not by the watchdog
         try {
             pg.close();
