@@ -118,7 +118,7 @@ final class DataDirectoryHolder {
                     + ": stop that head-end first, or give this one another data.dir (HEADEND_DATA_DIR) or a db.url");
         }
         if (!ownerRecorded() || command.isEmpty()) {
-            throw new EmbeddedServerException("the data directory " + dataDir + " is held by PostgreSQL process " + pg.pid()
+            throw new EmbeddedServerException("the data directory " + dataDir + " is held by " + (command.isPresent() ? "PostgreSQL process " : "process ") + pg.pid()
                     + " and no head-end is recorded as its owner in " + ownerFile() + ": if no head-end uses it, free it with `"
                     + stopCommand(pg) + "` and start again");
         }
