@@ -19,10 +19,11 @@ import org.openhes.headend.api.config.Settings;
 import org.openhes.headend.api.node.HeadendNode;
 
 /**
- * A real PostgreSQL stops under a running node (default settings: a check every second, 5 s to wait
- * for a connection). Readiness answers from what the node keeps, within a second, and turns 503
- * within a few seconds; API calls are refused at once with 503 and Retry-After; when the database is
- * back both recover by themselves.
+ * A real PostgreSQL stops under a running node, or the link to it goes silent (a partition, through a
+ * TCP proxy that stops forwarding); default settings: a check every second, 5 s to wait for a
+ * connection. Readiness answers from what the node keeps, within a second, and turns 503 within a few
+ * seconds; API calls are refused at once with 503 and Retry-After; when the database is back both
+ * recover by themselves.
  */
 class DatabaseOutageTest {
     static final String TOKEN = "outage-admin-token-0123456789";
@@ -111,6 +112,36 @@ class DatabaseOutageTest {
             assertThat(after.status()).as(after.response().body()).isEqualTo(200);
         } finally {
             pg.close();
+        }
+    }
+
+    @Test
+    void whenTheLinkToTheDatabaseHangsReadinessStillAnswersAtOnceAndTheApiRefusesUntilItFlowsAgain() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start(); PausableTcpProxy link = new PausableTcpProxy(pg.getPort());
+             HeadendNode node = HeadendNode.start(HeadendConfig.from(Settings.of(Map.of("http.port", "0", "http.host", "127.0.0.1",
+                     "push.port", "-1", "db.url", "jdbc:postgresql://127.0.0.1:" + link.port() + "/postgres?user=postgres",
+                     "read.plan.enabled", "false", "admin.token", TOKEN, "master.key", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="))),
+                     Clock.systemUTC())) {
+            int port = node.httpPort();
+            assertThat(get(port, "/api/v1/meters").status()).isEqualTo(200);
+
+            link.pause(); // a partition: no refusal, no reset, just silence
+            Duration detected = awaitReadiness(port, 503, "DOWN", Duration.ofSeconds(8));
+            Duration slowestApi = Duration.ZERO;
+            for (int i = 0; i < 5; i++) {
+                Answer read = get(port, "/api/v1/meters");
+                assertThat(read.status()).as(read.response().body()).isEqualTo(503);
+                assertThat(read.took()).as("refused at once").isLessThan(QUICK);
+                assertThat(read.response().headers().firstValue("Retry-After")).isPresent();
+                slowestApi = read.took().compareTo(slowestApi) > 0 ? read.took() : slowestApi;
+            }
+            System.out.printf("link to the database silent: detected in %d ms, API refusals within %d ms%n", detected.toMillis(), slowestApi.toMillis());
+
+            link.resume();
+            Duration recovered = awaitReadiness(port, 200, "UP", Duration.ofSeconds(20));
+            System.out.printf("link back: readiness 200 after %d ms%n", recovered.toMillis());
+            Answer after = get(port, "/api/v1/meters");
+            assertThat(after.status()).as(after.response().body()).isEqualTo(200);
         }
     }
 }
