@@ -7,15 +7,15 @@ package org.openhes.headend.protocol;
 public enum MeterFailureKind {
     /** The TCP connection was refused or the host could not be reached. */
     UNREACHABLE(true, "check --meter HOST:PORT and that the meter's modem is online",
-            "check the meter's address in the registry and that its modem is online; it is retried"),
+            "check the meter's address in the registry and that its modem is online"),
     /** The TCP connection did not complete within the connect timeout. */
     CONNECT_TIMEOUT(true, "the link is slow or down; try again",
-            "the link is slow or down; it is retried (connect.timeout sets the wait)"),
+            "the link is slow or down (connect.timeout sets the wait)"),
     /** The meter did not answer a request within the response timeout. */
     RESPONSE_TIMEOUT(true, "the link is slow or the meter stopped answering; try again or raise --timeout",
-            "the link is slow or the meter stopped answering; it is retried (response.timeout sets the wait)"),
+            "the link is slow or the meter stopped answering (response.timeout sets the wait)"),
     /** The connection closed in the middle of a session. */
-    CONNECTION_LOST(true, "the link dropped; try again", "the link dropped; it is retried"),
+    CONNECTION_LOST(true, "the link dropped; try again", "the link dropped"),
     /** The meter refused the association (AARE result not accepted) for a reason other than authentication. */
     ASSOCIATION_REJECTED(true, "check --client-sap/--server-sap and --auth",
             "check the meter's client and server SAP and its authentication mechanism in the registry"),
@@ -33,7 +33,7 @@ public enum MeterFailureKind {
             "the meter hangs up right after the AARQ but answers its public client: check the meter's keys in the registry, the client system title (client.system.title) and the invocation counter"),
     /** The meter rejected our invocation counter, and a resynchronisation did not cure it. */
     INVOCATION_COUNTER_OUT_OF_SYNC(true, "read the counter through the public client (--client-sap 16) and give it with --invocation-counter",
-            "the head-end resynchronises through the public client (SAP 16) on the next attempt; if it persists, check that the meter's public client answers"),
+            "the meter and the head-end disagree on the invocation counter; if it persists, check that the meter's public client (SAP 16) answers"),
     /** The meter refused access to an object or attribute (read-write denied). */
     ACCESS_DENIED(false, "the client SAP (--client-sap) lacks the right for this object; check the access rights",
             "the meter's client SAP in the registry lacks the right for this object; check the meter's access rights"),
@@ -48,15 +48,15 @@ public enum MeterFailureKind {
             "check the OBIS codes of the meter's profile in the registry"),
     /** A reply could not be decoded, or a frame was broken. */
     MALFORMED_RESPONSE(true, "the link corrupted a frame or the meter sent something unexpected; try again, --trace shows the frames",
-            "the link corrupted a frame or the meter sent something unexpected; it is retried (the meter's trace shows the frames)"),
+            "the link corrupted a frame or the meter sent something unexpected (the meter's trace shows the frames)"),
     /** The meter answered that it is busy (temporary failure). */
-    METER_BUSY(true, "the meter is busy; try again later", "the meter is busy; it is retried"),
+    METER_BUSY(true, "the meter is busy; try again later", "the meter is busy"),
     /** The head-end's own connection pool refused more work (back-pressure). */
     POOL_SATURATED(true, "too much work queued for the connection pool; try again later",
-            "too much work queued for the connection pool; it is retried later"),
+            "too much work queued for the connection pool (pool.max.sessions)"),
     /** The whole session exceeded its time budget. */
     SESSION_TIMEOUT(true, "the session took longer than its budget; try again",
-            "the session took longer than its budget (session.timeout); it is retried"),
+            "the session took longer than its budget (session.timeout)"),
     /** The request itself is invalid (e.g. a power limit out of range); retrying cannot help. */
     INVALID_REQUEST(false, "fix the options of the command", "fix the request");
 
@@ -76,7 +76,9 @@ public enum MeterFailureKind {
 
     /**
      * What to check, in a few words, worded for its reader: the flags of the command line, or the
-     * registry and settings for a stored meter's job (where there are no flags).
+     * registry and settings for a stored meter's job (where there are no flags). A stored meter's hint
+     * does not say whether the job is tried again: the queue adds that (a dead letter carries the
+     * same hint).
      */
     public String hint(HintContext context) {
         return switch (context) {
