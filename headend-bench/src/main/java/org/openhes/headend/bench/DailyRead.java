@@ -26,10 +26,13 @@ final class DailyRead implements Scenario {
             double requests0 = metrics.requestFrames("daily-read");
             long cpu0 = ProcessCpu.thisJvm();
             long dbCpu0 = ProcessCpu.embeddedDatabase(rig.node());
+            long commits0 = rig.commits();
             double secs = rig.runReadRun("daily-read");
             double cpuUs = (ProcessCpu.thisJvm() - cpu0) / 1e3 / meters;
             double dbCpuUs = (ProcessCpu.embeddedDatabase(rig.node()) - dbCpu0) / 1e3 / meters;
             double rate = meters / secs;
+            Thread.sleep(1500); // the server publishes its transaction counts at most every second
+            double commitsPerSession = (double) (rig.commits() - commits0) / meters;
             double[] pct = metrics.sessionPercentilesMs("daily-read");
             out.put("sessionsPerSecond", Stats.round(rate));
             out.put("ratio", Stats.round3(rate / codec.sessionsPerSecond()));
@@ -49,6 +52,7 @@ final class DailyRead implements Scenario {
                 out.put("boundSessionsPerSecond", Stats.round(boundRate));
                 out.put("efficiency", Stats.round3(rate / boundRate));
             }
+            out.put("dbCommitsPerSession", Stats.round3(commitsPerSession));
             out.put("requestsPerSession", Stats.round((metrics.requestFrames("daily-read") - requests0) / meters));
             out.put("readsStored", rig.count("SELECT count(*) FROM daily_reads r JOIN meters m ON m.id = r.meter_id WHERE m.status = 'active'"));
             out.put("lost", rig.deadJobs());

@@ -186,6 +186,11 @@ record Rig(SimulatedFleet fleet, Process simulator, HeadendNode node, Path data)
         }
     }
 
+    /** Transactions committed in the head-end's database so far (all its connections). */
+    long commits() {
+        return count("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+    }
+
     /** Accepted jobs that will never complete: dead (given up, with a reason). */
     long deadJobs() {
         return count("SELECT count(*) FROM jobs WHERE state = 'DEAD'");

@@ -47,6 +47,9 @@ public final class Database implements AutoCloseable {
             if (password != null && !password.isBlank()) hc.setPassword(password);
             hc.setMaximumPoolSize(s.maxPoolSize());
             hc.setPoolName("headend");
+            // a batch of inserts goes as multi-row statements (bulk orders, jobs of a plan): measured with
+            // 100,000 balance displays in one request, the store was 0.93 of the request's time
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
             hc.setConnectionTimeout(s.connectTimeout().toMillis());
             hc.setInitializationFailTimeout(30_000);
             HikariDataSource ds = new HikariDataSource(hc);

@@ -37,8 +37,11 @@ public final class JobWorker implements AutoCloseable {
     /** The meters this worker runs a session with (their primary job), which commands may join. */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> openSessions = new java.util.concurrent.ConcurrentHashMap<>();
     /** Riders are claimed at most this often, so that a fleet read's rounds do not pay for them each time. */
+    /** While the room grows after an idle spell, the loop claims this often. */
+    private static final Duration RAMP_STEP = Duration.ofMillis(50);
     private static final long RIDER_CLAIM_INTERVAL_NANOS = Duration.ofMillis(200).toNanos();
     private long nextRiderClaim;
+    private final SlowStart slowStart;
 
     public JobWorker(JobQueue queue, JobHandler handler, JobListener listener, WorkerSettings settings) {
         this.queue = queue;
@@ -47,6 +50,7 @@ public final class JobWorker implements AutoCloseable {
         this.settings = settings;
         this.room = new Semaphore(settings.maxInFlight());
         this.urgentRoom = new Semaphore(settings.urgentRoom());
+        this.slowStart = new SlowStart(settings.maxInFlight(), System.nanoTime());
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -94,6 +98,12 @@ public final class JobWorker implements AutoCloseable {
                     nextExpiry = now + settings.lease().toNanos() / 2;
                 }
                 int free = room.availablePermits();
+                int allowed;
+                synchronized (slowStart) {
+                    allowed = slowStart.allowance(now, settings.maxInFlight() - free);
+                }
+                boolean ramping = allowed < free;
+                if (ramping) free = allowed;
                 int claimed = 0;
                 // When bulk work fills every slot, a few extra slots stay open to urgent jobs only
                 // (commands, on-demand reads): they do not wait behind a fleet read.
@@ -120,7 +130,8 @@ public final class JobWorker implements AutoCloseable {
                     for (ClaimedJob rider : riders) dispatchRider(rider);
                 }
                 healthy = true;
-                if (claimed == 0 || room.availablePermits() == 0) pause(settings.pollInterval());
+                if (ramping) pause(RAMP_STEP);
+                else if (claimed == 0 || room.availablePermits() == 0) pause(settings.pollInterval());
             } catch (RuntimeException e) {
                 healthy = false;
                 log.warn("worker round failed, retrying in {}: {}", settings.pollInterval(), e.getMessage());
@@ -145,13 +156,23 @@ public final class JobWorker implements AutoCloseable {
         permit.acquireUninterruptibly();
         working.add(job.id());
         openSessions.putIfAbsent(job.meterId(), job.id());
+        long started = System.nanoTime();
         CompletableFuture<JobResult> work;
         try {
             work = handler.handle(job);
         } catch (RuntimeException e) {
             work = CompletableFuture.failedFuture(e);
         }
-        record(job, work.whenComplete((r, e) -> openSessions.remove(job.meterId(), job.id())), permit);
+        record(job, work.whenComplete((r, e) -> {
+            openSessions.remove(job.meterId(), job.id());
+            if (!onUrgentRoom) endedAfter(System.nanoTime() - started);
+        }), permit);
+    }
+
+    private void endedAfter(long nanos) {
+        synchronized (slowStart) {
+            slowStart.ended(nanos);
+        }
     }
 
     /** A rider runs in a session already counted: it takes no room of its own. */
