@@ -152,7 +152,9 @@ class CliInteropTest {
             String wrong = "00".repeat(16);
             Run r = headend(h, "read", "--trace", "--ek", wrong, "--ak", HexFormat.of().formatHex(h.meter.settings().authenticationKey()));
             assertThat(r.exit()).isEqualTo(3);
-            assertThat(r.err()).contains("authentication suspected").contains("check the keys, the client system title and the invocation counter");
+            assertThat(r.err()).contains("authentication suspected")
+                    .as("worded for the command line: the flags to check")
+                    .contains("check the keys (--ek/--ak), the client system title (--system-title) and the invocation counter (--invocation-counter)");
             // the trace: the public client's counter read, then the management AARQ the meter hung up on
             assertThat(r.err()).contains("TX [associate AARQ] AARQ").contains("wrapper 16→1").contains("mechanism hls-gmac")
                     .contains("authentication-value ***(");

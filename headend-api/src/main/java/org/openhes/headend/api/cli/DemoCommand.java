@@ -53,6 +53,7 @@ final class DemoCommand implements Callable<Integer> {
                 .latency(Settings.parseDuration(latency), Duration.ZERO).build();
         System.out.println("starting " + meters + " simulated meters, the embedded database and the head-end ...");
         NettyIo io = NettyIo.choose(cfg.ioTransport());
+        CountDownLatch closed = new CountDownLatch(1); // Ctrl-C waits for the node and its embedded database to stop
         try (SimulatedFleet fleet = SimulatedFleet.start(sim, io.handlers(), io.serverChannel()); HeadendNode node = HeadendNode.start(cfg, clock)) {
             StringWriter csv = new StringWriter();
             fleet.exportCsv(csv);
@@ -82,8 +83,17 @@ final class DemoCommand implements Callable<Integer> {
             if (exitWhenDone) return p.failed() == 0 ? 0 : 1;
             System.out.println("the head-end keeps running; Ctrl-C to stop");
             CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
             stop.await();
+        } finally {
+            closed.countDown();
         }
         return 0;
     }

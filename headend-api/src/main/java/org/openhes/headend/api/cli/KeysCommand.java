@@ -29,7 +29,8 @@ final class KeysCommand {
     }
 
     private static Database open(HeadendConfig cfg) {
-        return Database.open(new DatabaseSettings(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(), cfg.dataDir().resolve("postgres"), 2));
+        return Database.open(new DatabaseSettings(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(), cfg.dataDir().resolve("postgres"), 2,
+                cfg.dbConnectTimeout()));
     }
 
     private static void print(KeyVault vault) {

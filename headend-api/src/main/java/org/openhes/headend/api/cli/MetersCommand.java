@@ -33,7 +33,7 @@ final class MetersCommand {
             HeadendConfig cfg = HeadendConfig.from(Settings.load(Optional.ofNullable(config), System.getenv()));
             MasterKeyRing master = MasterKeyRing.from(cfg.masterKey(), cfg.masterKeyFile());
             try (Database db = Database.open(new DatabaseSettings(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(),
-                    cfg.dataDir().resolve("postgres"), 4)); Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    cfg.dataDir().resolve("postgres"), 4, cfg.dbConnectTimeout())); Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 long t0 = System.nanoTime();
                 var profiles = org.openhes.headend.protocol.model.MeterProfiles.load(cfg.profilesDir());
                 ImportReport report = new MeterRegistry(db.dataSource(), new KeyVault(db.dataSource(), master),

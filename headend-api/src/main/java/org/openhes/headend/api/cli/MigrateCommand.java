@@ -20,7 +20,7 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         HeadendConfig cfg = HeadendConfig.from(Settings.load(Optional.ofNullable(config), System.getenv()));
         try (Database db = Database.open(new DatabaseSettings(cfg.dbUrl(), cfg.dbUser(), cfg.dbPassword(),
-                cfg.dataDir().resolve("postgres"), 2))) {
+                cfg.dataDir().resolve("postgres"), 2, cfg.dbConnectTimeout()))) {
             System.out.println("database schema is up to date");
         }
         return 0;

@@ -36,9 +36,9 @@ final class SimulateCommand implements Callable<Integer> {
     String latency;
     @Option(names = "--jitter", defaultValue = "0ms", description = "Up to this much more, uniformly (default: ${DEFAULT-VALUE}).")
     String jitter;
-    @Option(names = "--faults", defaultValue = "", description = "Fractions of misbehaving connections, e.g. refuse=0.01,drop=0.01,silent=0.01,corrupt=0.01,reject=0.01.")
+    @Option(names = "--faults", defaultValue = "", description = "Fractions of misbehaving connections, e.g. refuse=0.01,drop=0.01,silent=0.01,corrupt=0.01,reject=0.01 (default: none).")
     String faults;
-    @Option(names = "--wrong-keys", defaultValue = "0", description = "This many meters (the last ones) use other keys than they export.")
+    @Option(names = "--wrong-keys", defaultValue = "0", description = "This many meters (the last ones) use other keys than they export (default: ${DEFAULT-VALUE}).")
     int wrongKeys;
     @Option(names = "--export", description = "Write the meter registry (CSV with keys) to this file.")
     Path export;
@@ -48,7 +48,7 @@ final class SimulateCommand implements Callable<Integer> {
     String advertiseHost;
     @Option(names = "--allow-remote", description = "Accept head-ends from other hosts (containers); loopback only otherwise.")
     boolean allowRemote;
-    @Option(names = "--variant", defaultValue = "", paramLabel = "LIST", description = "Quirks of real meters that every meter plays, comma-separated, e.g. aare-no-auth-required,small-pdu=256,scaler=3 (an unknown name lists the known ones).")
+    @Option(names = "--variant", defaultValue = "", paramLabel = "LIST", description = "Quirks of real meters that every meter plays, comma-separated, e.g. aare-no-auth-required,small-pdu=256,scaler=3 (an unknown name lists the known ones; default: none).")
     String variant;
 
     /** The transport of the {@code io.transport} setting (HEADEND_IO_TRANSPORT), read as the head-end node reads it. */

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.HexFormat;
 import org.openhes.headend.protocol.pool.PoolSettings;
 import org.openhes.headend.protocol.transport.NettyIo;
+import org.openhes.headend.scheduler.db.DatabaseSettings;
 
 /**
  * Every setting of a head-end node, read and validated once at start-up. Names are dotted in the
@@ -22,7 +23,8 @@ public record HeadendConfig(
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
-        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir) {
+        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir,
+        Duration dbConnectTimeout, Duration dbHealthInterval) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -80,7 +82,17 @@ public record HeadendConfig(
                 s.string("pool.group.label", "cell"),
                 s.duration("clock.max.drift", Duration.ofSeconds(30)),
                 s.integer("pool.urgent.reserve", PoolSettings.defaultUrgentReserve(poolMax), 0, poolMax - 1),
-                s.get("profiles.dir").map(Path::of).orElse(null));
+                s.get("profiles.dir").map(Path::of).orElse(null),
+                atLeast(s, "db.connect.timeout", DatabaseSettings.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(250)),
+                atLeast(s, "db.health.interval", Duration.ofSeconds(1), Duration.ofMillis(100)));
+    }
+
+    private static Duration atLeast(Settings s, String key, Duration dflt, Duration min) {
+        Duration d = s.duration(key, dflt);
+        if (d.compareTo(min) < 0) {
+            throw new ConfigException(key + " (" + Settings.envName(key) + ") must be at least " + min.toMillis() + "ms (was " + d.toMillis() + "ms)");
+        }
+        return d;
     }
 
     private static String hostName() {

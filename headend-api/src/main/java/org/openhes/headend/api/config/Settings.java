@@ -53,6 +53,11 @@ public final class Settings {
         return env.substring("HEADEND_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
+    /** {@code db.connect.timeout} → {@code HEADEND_DB_CONNECT_TIMEOUT}, for messages. */
+    public static String envName(String key) {
+        return "HEADEND_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
     public Settings with(String key, String value) {
         Map<String, String> v = new HashMap<>(values);
         if (value == null) v.remove(key); else v.put(key, value);

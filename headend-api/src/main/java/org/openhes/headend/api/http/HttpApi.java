@@ -28,7 +28,8 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi(Services s) {
         this.waiters = new JobWaiters(s.jobs());
         Authentication auth = new Authentication(s.tokens(), s.throttles());
-        ServiceResource service = new ServiceResource(s.db(), s.worker(), s.metrics());
+        ServiceResource service = new ServiceResource(s.dbHealth(), s.worker(), s.metrics());
+        DatabaseGate gate = new DatabaseGate(s.dbHealth());
         MeterResource meters = new MeterResource(s.meters(), s.events(), s.clock());
         DailyReadResource dailyReads = new DailyReadResource(s.meters(), s.reads(), s.zone());
         OnDemandReadResource reads = new OnDemandReadResource(s.meters(), s.jobs(), s.worker(), s.events(), s.throttles(),
@@ -51,6 +52,8 @@ public final class HttpApi implements AutoCloseable {
             r.get("/health/ready", service::ready);
             r.get("/metrics", service::metrics);
             r.get("/api/openapi.json", service::openApi);
+
+            r.before("/api/v1/*", gate::admit);
 
             r.post("/api/v1/meters", auth.guard(ADMINS, meters::create));
             r.post("/api/v1/meters/import", auth.guard(ADMINS, meters::importMeters));
@@ -77,7 +80,9 @@ public final class HttpApi implements AutoCloseable {
 
             r.exception(ApiProblem.class, Problems::refused);
             r.exception(CommandStore.IdempotencyConflict.class, Problems::idempotencyConflict);
-            r.exception(Exception.class, HttpApi::failed);
+            r.exception(Exception.class, (e, ctx) -> {
+                if (!gate.refuse(e, ctx)) failed(e, ctx);
+            });
             r.error(404, "*/*", Problems::noRoute);
         });
     }

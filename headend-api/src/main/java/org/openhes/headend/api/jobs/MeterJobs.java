@@ -320,11 +320,16 @@ public final class MeterJobs implements JobHandler {
         MeterException m = MeterException.find(e);
         if (m != null && m.kind() == org.openhes.headend.protocol.MeterFailureKind.AUTHENTICATION_SUSPECTED) {
             boolean again = m.kind().name().equals(job.lastFailureKind());
-            return JobResult.failure(m.kind().name(), !again, m.getMessage() + (again ? " (on two attempts in a row)" : ""));
+            return JobResult.failure(m.kind().name(), !again, m.getMessage() + (again ? " (on two attempts in a row)" : "") + storedMeterHint(m));
         }
-        if (m != null) return JobResult.failure(m.kind().name(), m.retryable(), m.getMessage());
+        if (m != null) return JobResult.failure(m.kind().name(), m.retryable(), m.getMessage() + storedMeterHint(m));
         Throwable c = e.getCause() != null ? e.getCause() : e;
         return JobResult.failure("INTERNAL", true, c.toString());
+    }
+
+    /** The hint for an operator of a stored meter (the job, the API, the dead letters): the registry and settings, never CLI flags. */
+    private static String storedMeterHint(MeterException m) {
+        return ": " + m.kind().hint(org.openhes.headend.protocol.HintContext.STORED_METER);
     }
 
     static String json(Object o) {

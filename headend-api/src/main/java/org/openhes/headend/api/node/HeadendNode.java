@@ -36,6 +36,7 @@ import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.counters.InvocationCounters;
 import org.openhes.headend.scheduler.db.Database;
+import org.openhes.headend.scheduler.db.DatabaseHealth;
 import org.openhes.headend.scheduler.db.DatabaseSettings;
 import org.openhes.headend.scheduler.events.EventStore;
 import org.openhes.headend.scheduler.jobs.JobListener;
@@ -63,6 +64,7 @@ public final class HeadendNode implements AutoCloseable {
     private final HeadendConfig config;
     private final InstantSource clock;
     private final Database db;
+    private final DatabaseHealth dbHealth;
     private final ExecutorService dbExecutor;
     private final MeterConnector connector;
     private final SessionPool pool;
@@ -96,7 +98,8 @@ public final class HeadendNode implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.db = Database.open(new DatabaseSettings(config.dbUrl(), config.dbUser(), config.dbPassword(),
-                config.dataDir().resolve("postgres"), config.dbPool()));
+                config.dataDir().resolve("postgres"), config.dbPool(), config.dbConnectTimeout()));
+        this.dbHealth = DatabaseHealth.start(db::openProbe, clock, config.dbHealthInterval(), Duration.ofSeconds(1));
         KeyVault vault = new KeyVault(db.dataSource(), MasterKeyRing.from(config.masterKey(), config.masterKeyFile()));
         this.vault = vault;
         // profiles first: a bad profile file stops the start before anything else runs
@@ -157,7 +160,7 @@ public final class HeadendNode implements AutoCloseable {
                 config.workerClaimBatch(), config.workerPoll(), config.workerLease(),
                 Math.max(WorkerSettings.defaultUrgentRoom(config.workerMaxInFlight()), config.poolUrgentReserve())));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
-        this.services = new Services(db, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
+        this.services = new Services(db, dbHealth, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
                 handler.traces(), guard);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
@@ -233,7 +236,8 @@ public final class HeadendNode implements AutoCloseable {
 
     private void refreshMetrics() {
         try {
-            services.metrics().refresh(services.jobs(), services.planner(), () -> new InvocationCounters(db.dataSource()).lowestHeadroom(), db::isUp);
+            services.metrics().refresh(services.jobs(), services.planner(), () -> new InvocationCounters(db.dataSource()).lowestHeadroom(),
+                    () -> dbHealth.state().up());
         } catch (RuntimeException e) {
             log.debug("metrics refresh failed: {}", e.getMessage());
         }
@@ -282,7 +286,7 @@ public final class HeadendNode implements AutoCloseable {
     public void close() {
         log.info("head-end node {} stopping", config.nodeId());
         for (AutoCloseable c : List.<AutoCloseable>of(api, () -> { if (push != null) push.close(); }, () -> ticker.shutdownNow(), () -> worker.stop(Duration.ofSeconds(20)),
-                readWriter, callbacks, pool, connector, counterStore, () -> dbExecutor.shutdown(), db)) {
+                readWriter, callbacks, pool, connector, counterStore, () -> dbExecutor.shutdown(), dbHealth, db)) {
             try {
                 c.close();
             } catch (Exception e) {

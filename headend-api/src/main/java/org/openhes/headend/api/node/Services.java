@@ -7,6 +7,7 @@ import org.openhes.headend.api.http.Tokens;
 import org.openhes.headend.api.metrics.HeadendMetrics;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.db.Database;
+import org.openhes.headend.scheduler.db.DatabaseHealth;
 import org.openhes.headend.scheduler.events.EventStore;
 import org.openhes.headend.scheduler.jobs.JobQueue;
 import org.openhes.headend.scheduler.jobs.JobWorker;
@@ -15,7 +16,7 @@ import org.openhes.headend.scheduler.plans.ReadPlanner;
 import org.openhes.headend.scheduler.reads.ReadStore;
 
 /** What the HTTP API needs from the node. */
-public record Services(Database db, MeterRegistry meters, ReadStore reads, CommandStore commands, JobQueue jobs,
+public record Services(Database db, DatabaseHealth dbHealth, MeterRegistry meters, ReadStore reads, CommandStore commands, JobQueue jobs,
                        ReadPlanner planner, EventStore events, Tokens tokens, HeadendMetrics metrics, JobWorker worker,
                        InstantSource clock, ZoneId zone, Throttles throttles,
                        org.openhes.headend.api.jobs.TraceLog traces, org.openhes.headend.scheduler.guard.Guard guard) {

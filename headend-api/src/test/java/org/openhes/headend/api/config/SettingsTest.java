@@ -44,4 +44,22 @@ class SettingsTest {
         assertThat(Settings.parseDuration("4h")).isEqualTo(Duration.ofHours(4));
         assertThat(Settings.parseDuration("PT2M")).isEqualTo(Duration.ofMinutes(2));
     }
+
+    @Test
+    void the_database_connect_timeout_and_health_interval_are_settings_with_environment_names() {
+        HeadendConfig defaults = HeadendConfig.from(Settings.of(Map.of()));
+        assertThat(defaults.dbConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.dbHealthInterval()).isEqualTo(Duration.ofSeconds(1));
+
+        HeadendConfig set = HeadendConfig.from(Settings.load(Optional.empty(),
+                Map.of("HEADEND_DB_CONNECT_TIMEOUT", "2s", "HEADEND_DB_HEALTH_INTERVAL", "500ms")));
+        assertThat(set.dbConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.dbHealthInterval()).isEqualTo(Duration.ofMillis(500));
+
+        assertThatThrownBy(() -> HeadendConfig.from(Settings.of(Map.of("db.connect.timeout", "100ms"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("db.connect.timeout (HEADEND_DB_CONNECT_TIMEOUT) must be at least 250ms (was 100ms)");
+        assertThatThrownBy(() -> HeadendConfig.from(Settings.of(Map.of("db.health.interval", "soon"))))
+                .hasMessageContaining("db.health.interval must be a duration");
+    }
 }

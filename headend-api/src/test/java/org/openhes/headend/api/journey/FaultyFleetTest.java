@@ -31,6 +31,7 @@ import org.openhes.headend.simulator.SimulatorConfig;
  */
 class FaultyFleetTest {
     static final ZoneId BXL = ZoneId.of("Europe/Brussels");
+    static final String DLQ_TOKEN = "faulty-fleet-admin-token-0123456789";
 
     static Settings settings(Map<String, String> extra) throws Exception {
         Settings s = Settings.of(Map.of("http.port", "0", "http.host", "127.0.0.1", "push.port", "-1",
@@ -48,7 +49,7 @@ class FaultyFleetTest {
         int meters = 60, wrongKeys = 2;
         try (SimulatedFleet fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(meters).port(0)
                 .faults(new FaultRates(0.05, 0.05, 0.05, 0.05, 0.05)).wrongKeyMeters(wrongKeys).seed(42).build());
-             HeadendNode node = HeadendNode.start(HeadendConfig.from(settings(Map.of())), Clock.systemUTC())) {
+             HeadendNode node = HeadendNode.start(HeadendConfig.from(settings(Map.of("admin.token", DLQ_TOKEN))), Clock.systemUTC())) {
             StringWriter csv = new StringWriter();
             fleet.exportCsv(csv);
             node.services().meters().importCsv(new StringReader(csv.toString()));
@@ -69,10 +70,19 @@ class FaultyFleetTest {
                 try (ResultSet rs = st.executeQuery("SELECT meter_id, last_failure_kind, last_failure, attempts FROM jobs WHERE state = 'DEAD'")) {
                     while (rs.next()) {
                         assertThat(rs.getString(2)).isEqualTo("AUTHENTICATION_FAILED");
-                        assertThat(rs.getString(3)).contains("authentication failed").contains("not retryable");
+                        assertThat(rs.getString(3)).contains("authentication failed").contains("not retryable")
+                                .as("the hint speaks to an operator of stored meters, who has no CLI flags")
+                                .contains("check the meter's keys (or password) and system title in the registry").doesNotContain("--");
                         assertThat(rs.getInt(4)).as("dead-lettered without pointless retries").isLessThanOrEqualTo(2);
                     }
                 }
+                // the dead-letter queue as an operator sees it through the API
+                var dead = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + node.httpPort() + "/api/v1/jobs?state=DEAD")).header("Authorization", "Bearer " + DLQ_TOKEN).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(dead.statusCode()).isEqualTo(200);
+                assertThat(dead.body()).contains("check the meter's keys (or password) and system title in the registry")
+                        .doesNotContain("--ek").doesNotContain("--ak");
                 try (ResultSet rs = st.executeQuery("SELECT count(DISTINCT meter_id), count(*) - count(DISTINCT (meter_id, obis, captured_at)) "
                         + "FROM daily_reads WHERE source = 'DAILY_PROFILE'")) {
                     rs.next();

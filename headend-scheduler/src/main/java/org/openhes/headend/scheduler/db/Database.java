@@ -2,44 +2,42 @@ package org.openhes.headend.scheduler.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The PostgreSQL the head-end uses: a configured server, or an embedded one started from binaries
- * when none is configured. Pooled by HikariCP; the schema is migrated by Flyway on open.
+ * The PostgreSQL the head-end uses: a configured server, or an embedded one ({@link EmbeddedServer})
+ * when none is configured. Pooled by HikariCP, a caller waiting at most {@code connectTimeout} for a
+ * connection; the schema is migrated by Flyway on open.
  */
 public final class Database implements AutoCloseable {
-    private final EmbeddedPostgres embedded;
-    private final Path embeddedDataDir;
+    private final EmbeddedServer embedded;
     private final HikariDataSource pool;
+    private final String url;
+    private final String user;
+    private final String password;
 
-    private Database(EmbeddedPostgres embedded, Path embeddedDataDir, HikariDataSource pool) {
+    private Database(EmbeddedServer embedded, HikariDataSource pool, String url, String user, String password) {
         this.embedded = embedded;
-        this.embeddedDataDir = embeddedDataDir;
         this.pool = pool;
+        this.url = url;
+        this.user = user;
+        this.password = password;
     }
 
     public static Database open(DatabaseSettings s) {
-        EmbeddedPostgres pg = null;
+        EmbeddedServer pg = null;
         String url = s.url(), user = s.user(), password = s.password();
         try {
             if (s.embedded()) {
-                Files.createDirectories(s.embeddedDataDir());
-                // The embedded server's defaults favour test speed (synchronous_commit off): a commit could
-                // be lost in a crash and an invocation counter block handed out twice. Not here.
-                pg = EmbeddedPostgres.builder().setDataDirectory(s.embeddedDataDir()).setCleanDataDirectory(false)
-                        .setServerConfig("max_connections", "200").setServerConfig("synchronous_commit", "on")
-                        .setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on").start();
-                url = pg.getJdbcUrl("postgres", "postgres");
+                pg = EmbeddedServer.start(s.embeddedDataDir());
+                url = pg.jdbcUrl();
                 user = "postgres";
                 password = null;
             }
@@ -52,38 +50,25 @@ public final class Database implements AutoCloseable {
             // a batch of inserts goes as multi-row statements (bulk orders, jobs of a plan): measured with
             // 100,000 balance displays in one request, the store was 0.93 of the request's time
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
-            hc.setConnectionTimeout(10_000);
+            hc.setConnectionTimeout(s.connectTimeout().toMillis());
             hc.setInitializationFailTimeout(30_000);
             HikariDataSource ds = new HikariDataSource(hc);
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-            return new Database(pg, pg == null ? null : s.embeddedDataDir(), ds);
-        } catch (IOException e) {
-            closeQuietly(pg);
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + s.embeddedDataDir(), e);
+            return new Database(pg, ds, url, user, password);
         } catch (RuntimeException e) {
-            closeQuietly(pg);
+            if (pg != null) pg.close();
             throw e;
-        }
-    }
-
-    private static void closeQuietly(EmbeddedPostgres pg) {
-        if (pg == null) return;
-        try {
-            pg.close();
-        } catch (IOException ignored) {
-            // nothing more to do
         }
     }
 
     /** The embedded server's postmaster process (from its postmaster.pid), for CPU figures; empty for a configured server. */
     public Optional<ProcessHandle> embeddedServerProcess() {
-        if (embeddedDataDir == null) return Optional.empty();
-        try {
-            String first = Files.readAllLines(embeddedDataDir.resolve("postmaster.pid")).get(0).trim();
-            return ProcessHandle.of(Long.parseLong(first));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return embedded == null ? Optional.empty() : embedded.postmaster();
+    }
+
+    /** The process that stops the embedded server if this one dies without closing it; empty for a configured server. */
+    public Optional<ProcessHandle> embeddedWatchdog() {
+        return embedded == null ? Optional.empty() : embedded.watchdog();
     }
 
     public DataSource dataSource() {
@@ -94,18 +79,25 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** True when a connection can be taken and answers. */
-    public boolean isUp() {
-        try (Connection c = pool.getConnection()) {
-            return c.isValid(2);
-        } catch (SQLException | RuntimeException e) {
-            return false;
-        }
+    /**
+     * A connection outside the pool, for the health check: opening it fails within about
+     * {@code timeout} when the server is away, and so does a statement on it.
+     */
+    public Connection openProbe(Duration timeout) throws SQLException {
+        String seconds = String.valueOf(Math.max(1, (timeout.toMillis() + 999) / 1000));
+        Properties p = new Properties();
+        if (user != null && !user.isBlank()) p.setProperty("user", user);
+        if (password != null && !password.isBlank()) p.setProperty("password", password);
+        p.setProperty("connectTimeout", seconds);
+        p.setProperty("loginTimeout", seconds);
+        p.setProperty("socketTimeout", seconds);
+        p.setProperty("ApplicationName", "headend health check");
+        return DriverManager.getConnection(url, p);
     }
 
     @Override
     public void close() {
         pool.close();
-        closeQuietly(embedded);
+        if (embedded != null) embedded.close();
     }
 }
