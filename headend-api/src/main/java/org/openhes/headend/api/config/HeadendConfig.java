@@ -22,7 +22,8 @@ public record HeadendConfig(
         int workerMaxInFlight, int workerClaimBatch, Duration workerLease, Duration workerPoll,
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
-        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir) {
+        int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir,
+        boolean loadProfileEnabled, int loadProfileCatchUpDays) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -80,7 +81,9 @@ public record HeadendConfig(
                 s.string("pool.group.label", "cell"),
                 s.duration("clock.max.drift", Duration.ofSeconds(30)),
                 s.integer("pool.urgent.reserve", PoolSettings.defaultUrgentReserve(poolMax), 0, poolMax - 1),
-                s.get("profiles.dir").map(Path::of).orElse(null));
+                s.get("profiles.dir").map(Path::of).orElse(null),
+                s.bool("load.profile.enabled", true),
+                s.integer("load.profile.catchup.days", 3, 1, 10));
     }
 
     private static String hostName() {
