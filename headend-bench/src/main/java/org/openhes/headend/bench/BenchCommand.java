@@ -39,12 +39,13 @@ public final class BenchCommand implements Callable<Integer>, CliExtension {
         SCENARIOS.put("chaos", Chaos::new);
         SCENARIOS.put("overload", Overload::new);
         SCENARIOS.put("scheduler", SchedulerThroughput::new);
+        SCENARIOS.put("load-profile", LoadProfileStorage::new);
     }
 
     @Spec
     CommandSpec spec;
     @Option(names = "--scenario", required = true, description = "codec | transport | daily-read | latency | plain-client | versus-plain | "
-            + "commands-under-load | bulk-display | burst | chaos | overload | scheduler")
+            + "commands-under-load | bulk-display | burst | chaos | overload | scheduler | load-profile")
     String scenario;
     @Option(names = "--meters", defaultValue = "2000", description = "Fleet size (default: ${DEFAULT-VALUE}).")
     int meters;

@@ -21,8 +21,8 @@ final class ConsumptionModel {
     /** [import day, import night, export day, export night] in Wh at {@code t} for meter {@code i}. */
     long[] indexes(int i, Instant t) {
         long hours = Math.max(0, (t.getEpochSecond() - EPOCH.getEpochSecond()) / 3600);
-        double importW = 250 + (i % 17) * 40;       // mean load of the household
-        double exportW = (i % 4 == 0) ? 300 + (i % 5) * 50 : 0; // solar, mean over the day
+        double importW = importWatts(i);
+        double exportW = exportWatts(i);
         // Whole hours since the epoch, split by tariff with a closed form per week to stay O(1).
         long[] split = splitHours(hours);
         long dayH = split[0], nightH = split[1];
@@ -32,6 +32,16 @@ final class ConsumptionModel {
         long exportDay = exportW == 0 ? 0 : Math.round(dayH * exportW * 0.9);
         long exportNight = exportW == 0 ? 0 : Math.round(nightH * exportW * 0.1);
         return new long[] {importDay, importNight, exportDay, exportNight};
+    }
+
+    /** Mean load of household {@code i}, W. */
+    double importWatts(int i) {
+        return 250 + (i % 17) * 40;
+    }
+
+    /** Mean solar export of meter {@code i} over the day, W (0 for the three meters in four without panels). */
+    double exportWatts(int i) {
+        return (i % 4 == 0) ? 300 + (i % 5) * 50 : 0;
     }
 
     /** Gas index in litres (m3 with scaler -3). */

@@ -150,6 +150,16 @@ public final class SimulatedFleet implements AutoCloseable {
         return model.indexes(i, t);
     }
 
+    /** A+ and A- (Wh) of meter {@code i} at {@code t}, as its load profile captures them. */
+    public long[] loadIndexesAt(int i, java.time.Instant t) {
+        return new LoadShape(model, config.zone()).at(i, t);
+    }
+
+    /** Whether meter {@code i} has a power failure on local {@code day} (its load profile then has a gap). */
+    public boolean hasPowerFailure(int i, java.time.LocalDate day) {
+        return PowerFailures.on(i, day) != null;
+    }
+
     /** The gas index of meter {@code i} at {@code t}, in litres. */
     public long gasLitresAt(int i, java.time.Instant t) {
         return model.gasLitres(i, t);

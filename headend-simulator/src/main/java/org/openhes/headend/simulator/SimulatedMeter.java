@@ -69,6 +69,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final GXDLMSData tariff = new GXDLMSData("0.0.96.14.0.255");
     private final GXDLMSClock clock = new GXDLMSClock("0.0.1.0.0.255");
     private final DailyProfile daily;
+    private final LoadProfile load;
     private final GXDLMSDisconnectControl disconnector = new GXDLMSDisconnectControl("0.0.96.3.10.255");
     private final GXDLMSDisconnectControl gasValve = new GXDLMSDisconnectControl("0.1.24.4.0.255");
     private final GXDLMSLimiter limiter = new GXDLMSLimiter("0.0.17.0.0.255");
@@ -131,6 +132,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
         daily = new DailyProfile(clock, indexes, variants, energy, config.zone(), t -> model.indexes(index, t));
         getItems().addAll(daily.objects());
+        load = new LoadProfile(index, clock, new LoadShape(model, config.zone()), energy, config.zone(),
+                variants.has(MeterVariant.Quirk.PROFILE_BY_ENTRY_ONLY));
+        getItems().addAll(load.objects());
 
         disconnector.setControlMode(ControlMode.values()[state.controlMode()]);
         getItems().add(disconnector);
@@ -181,6 +185,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         for (int k = 0; k < 4; k++) indexes[k].setValue(energy.raw(v[k]));
         activePower.setValue(250L + (index % 17) * 40);
         tariff.setValue(model.tariff(now));
+        load.refresh(now);
         clock.setTime(Date.from(now));
         gas.setValue(model.gasLitres(index, now));
         gas.setCaptureTime(new GXDateTime(Date.from(now)));
@@ -301,6 +306,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
                 continue;
             }
             if (e.getTarget() == daily.object()) daily.onPreRead(e, now(), getSettings());
+            if (e.getTarget() == load.object()) load.onPreRead(e, now(), getSettings());
             // Gurux writes the object list page by page and, when ciphering moves the block boundaries, marks a
             // block as the last one with a page still to come; written whole, it is cut into blocks as bytes.
             if (e.getTarget() instanceof GXDLMSAssociationLogicalName && e.getIndex() == 2) e.setSkipMaxPduSize(true);

@@ -24,7 +24,7 @@ public record HeadendConfig(
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
         int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir,
-        Duration dbConnectTimeout, Duration dbHealthInterval) {
+        Duration dbConnectTimeout, Duration dbHealthInterval, boolean loadProfileEnabled, int loadProfileCatchUpDays) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -84,7 +84,9 @@ public record HeadendConfig(
                 s.integer("pool.urgent.reserve", PoolSettings.defaultUrgentReserve(poolMax), 0, poolMax - 1),
                 s.get("profiles.dir").map(Path::of).orElse(null),
                 atLeast(s, "db.connect.timeout", DatabaseSettings.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(250)),
-                atLeast(s, "db.health.interval", Duration.ofSeconds(1), Duration.ofMillis(100)));
+                atLeast(s, "db.health.interval", Duration.ofSeconds(1), Duration.ofMillis(100)),
+                s.bool("load.profile.enabled", true),
+                s.integer("load.profile.catchup.days", 3, 1, 10));
     }
 
     private static Duration atLeast(Settings s, String key, Duration dflt, Duration min) {

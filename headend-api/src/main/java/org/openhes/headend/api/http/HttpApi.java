@@ -32,6 +32,7 @@ public final class HttpApi implements AutoCloseable {
         DatabaseGate gate = new DatabaseGate(s.dbHealth());
         MeterResource meters = new MeterResource(s.meters(), s.events(), s.clock());
         DailyReadResource dailyReads = new DailyReadResource(s.meters(), s.reads(), s.zone());
+        IntervalResource intervals = new IntervalResource(s.meters(), s.intervals(), s.zone());
         OnDemandReadResource reads = new OnDemandReadResource(s.meters(), s.jobs(), s.worker(), s.events(), s.throttles(),
                 waiters, s.traces(), s.clock());
         CommandRequests commandRequests = new CommandRequests(s.guard(), s.clock());
@@ -60,12 +61,14 @@ public final class HttpApi implements AutoCloseable {
             r.get("/api/v1/meters", auth.guard(READERS, meters::list));
             r.get("/api/v1/meters/{id}", auth.guard(READERS, meters::get));
             r.get("/api/v1/meters/{id}/daily-reads", auth.guard(READERS, dailyReads::meterDailyReads));
+            r.get("/api/v1/meters/{id}/intervals", auth.guard(READERS, intervals::meterIntervals));
             r.post("/api/v1/meters/{id}/reads", auth.guard(ACTORS, reads::read));
             r.get("/api/v1/meters/{id}/trace", auth.guard(EnumSet.of(Role.ENGINEER, Role.ADMIN), reads::trace));
             r.post("/api/v1/meters/{id}/commands", auth.guard(ACTORS, commands::submit));
             r.post("/api/v1/commands/bulk", auth.guard(ACTORS, bulk::submit));
             r.get("/api/v1/commands/{id}", auth.guard(READERS, commands::get));
             r.get("/api/v1/daily-reads", auth.guard(EnumSet.of(Role.PLATFORM, Role.OPERATOR, Role.ADMIN), dailyReads::fleetDailyReads));
+            r.get("/api/v1/intervals", auth.guard(EnumSet.of(Role.PLATFORM, Role.OPERATOR, Role.ADMIN), intervals::fleetIntervals));
             r.post("/api/v1/read-runs", auth.guard(OPERATORS, readRuns::create));
             r.get("/api/v1/read-runs/{id}", auth.guard(READERS, readRuns::get));
             r.get("/api/v1/jobs", auth.guard(OPERATORS, jobs::list));

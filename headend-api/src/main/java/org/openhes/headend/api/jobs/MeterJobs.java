@@ -58,10 +58,13 @@ public final class MeterJobs implements JobHandler {
     }
 
     private final Guard guard;
+    /** The load profile part of daily reads; null when load profiles are off ({@code load.profile.enabled}). */
+    private final IntervalCollection intervals;
 
     public MeterJobs(MeterDirectory directory, MeterClient client, ReadStore reads, BatchWriter<IndexRead> readWriter,
-                     Executor db, InstantSource clock, ZoneId zone, int catchUpDays, Guard guard) {
+                     Executor db, InstantSource clock, ZoneId zone, int catchUpDays, Guard guard, IntervalCollection intervals) {
         this.guard = guard;
+        this.intervals = intervals;
         this.directory = directory;
         this.client = client;
         this.reads = reads;
@@ -84,10 +87,13 @@ public final class MeterJobs implements JobHandler {
     public void prepare(List<ClaimedJob> jobs) {
         directory.preload(jobs.stream().map(ClaimedJob::meterId).distinct().toList());
         Map<LocalDate, List<ClaimedJob>> byDate = new java.util.HashMap<>();
+        List<ClaimedJob> daily = new ArrayList<>();
         for (ClaimedJob j : jobs) {
             if (j.type() != org.openhes.headend.scheduler.jobs.JobType.DAILY_READ) continue;
             byDate.computeIfAbsent(dateOf(j), d -> new ArrayList<>()).add(j);
+            daily.add(j);
         }
+        if (intervals != null) intervals.prepare(daily);
         for (var e : byDate.entrySet()) {
             LocalDate to = e.getKey(), from = to.minusDays(catchUpDays - 1);
             var have = reads.dailyCaptures(e.getValue().stream().map(ClaimedJob::meterId).toList(),
@@ -159,7 +165,9 @@ public final class MeterJobs implements JobHandler {
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
                     return client.withSession(target, "daily-read", s -> s.reads().daily(from, date, zone)
-                            .thenApply(d -> new DailyResult(d.rows(), d.gasAndClock())));
+                            .thenCompose(d -> intervals == null
+                                    ? CompletableFuture.completedFuture(new DailyResult(d.rows(), d.gasAndClock(), null))
+                                    : intervals.read(s, target.meterId()).thenApply(lp -> new DailyResult(d.rows(), d.gasAndClock(), lp))));
                 })
                 .thenCompose(result -> {
                     List<IndexRead> out = new ArrayList<>();
@@ -170,14 +178,21 @@ public final class MeterJobs implements JobHandler {
                     }
                     Instant wanted = date.atStartOfDay(zone).toInstant();
                     boolean hasDay = result.rows().stream().anyMatch(r -> r.capturedAt().equals(wanted));
-                    return readWriter.add(out).thenApply(v -> hasDay
-                            ? JobResult.success(json(Map.of("date", date.toString(), "rows", result.rows().size())))
+                    CompletableFuture<Void> stored = result.load() == null ? readWriter.add(out)
+                            : readWriter.add(out).thenCombine(intervals.store(target.meterId(), result.load().intervals()), (a, b) -> null);
+                    Map<String, Object> summary = new LinkedHashMap<>();
+                    summary.put("date", date.toString());
+                    summary.put("rows", result.rows().size());
+                    if (result.load() != null) summary.put("intervals", result.load().intervals().size());
+                    if (result.load() != null && result.load().problem() != null) summary.put("loadProfile", result.load().problem());
+                    return stored.thenApply(v -> hasDay
+                            ? JobResult.success(json(summary))
                             : JobResult.failure("NO_PROFILE_ROW", true, "the daily profile has no row captured at " + wanted
                             + " (got " + result.rows().size() + " rows)"));
                 });
     }
 
-    private record DailyResult(List<IndexReading> rows, MeterReads.GasAndClock gas) {
+    private record DailyResult(List<IndexReading> rows, MeterReads.GasAndClock gas, IntervalCollection.Outcome load) {
     }
 
     private CompletableFuture<JobResult> onDemandRead(MeterTarget target, boolean trace) {

@@ -50,6 +50,9 @@ import org.openhes.headend.scheduler.meters.MeterRegistry;
 import org.openhes.headend.scheduler.plans.ReadPlanner;
 import org.openhes.headend.scheduler.reads.IndexRead;
 import org.openhes.headend.scheduler.reads.ReadStore;
+import org.openhes.headend.scheduler.reads.IntervalStore;
+import org.openhes.headend.scheduler.reads.StoredInterval;
+import org.openhes.headend.api.jobs.IntervalCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +72,7 @@ public final class HeadendNode implements AutoCloseable {
     private final MeterConnector connector;
     private final SessionPool pool;
     private final BatchWriter<IndexRead> readWriter;
+    private final BatchWriter<StoredInterval> intervalWriter;
     private final JobWorker worker;
     private final ScheduledExecutorService ticker;
     private final CallbackSender callbacks;
@@ -107,6 +111,7 @@ public final class HeadendNode implements AutoCloseable {
         MeterRegistry meters = new MeterRegistry(db.dataSource(), vault, name -> profileProblem(profiles, name));
         InvocationCounters counters = new InvocationCounters(db.dataSource());
         ReadStore reads = new ReadStore(db.dataSource(), clock);
+        IntervalStore intervals = new IntervalStore(db.dataSource(), clock);
         JobQueue jobs = new JobQueue(db.dataSource(), clock, new RetryPolicy(config.retryBase(), config.retryMax()));
         CommandStore commands = new CommandStore(db.dataSource(), jobs, clock);
         ReadPlanner planner = new ReadPlanner(db.dataSource());
@@ -133,7 +138,11 @@ public final class HeadendNode implements AutoCloseable {
         this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel(), profiles);
         this.readWriter = readWriter(reads, READ_WRITER_FLUSHERS);
         Guard guard = new Guard(new GuardStore(db.dataSource()), config.zone(), clock);
-        MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays(), guard);
+        this.intervalWriter = config.loadProfileEnabled() ? IntervalCollection.writer(intervals) : null;
+        IntervalCollection collection = config.loadProfileEnabled()
+                ? new IntervalCollection(intervals, intervalWriter, clock, config.zone(), config.loadProfileCatchUpDays()) : null;
+        MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays(), guard,
+                collection);
         // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.
         handler.onClockDrift((meterId, drift) -> {
             if (drift.abs().compareTo(config.clockMaxDrift()) <= 0) return;
@@ -161,7 +170,7 @@ public final class HeadendNode implements AutoCloseable {
                 Math.max(WorkerSettings.defaultUrgentRoom(config.workerMaxInFlight()), config.poolUrgentReserve())));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, dbHealth, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
-                handler.traces(), guard);
+                handler.traces(), guard, intervals);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
     }

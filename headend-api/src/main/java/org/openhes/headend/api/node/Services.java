@@ -19,5 +19,6 @@ import org.openhes.headend.scheduler.reads.ReadStore;
 public record Services(Database db, DatabaseHealth dbHealth, MeterRegistry meters, ReadStore reads, CommandStore commands, JobQueue jobs,
                        ReadPlanner planner, EventStore events, Tokens tokens, HeadendMetrics metrics, JobWorker worker,
                        InstantSource clock, ZoneId zone, Throttles throttles,
-                       org.openhes.headend.api.jobs.TraceLog traces, org.openhes.headend.scheduler.guard.Guard guard) {
+                       org.openhes.headend.api.jobs.TraceLog traces, org.openhes.headend.scheduler.guard.Guard guard,
+                       org.openhes.headend.scheduler.reads.IntervalStore intervals) {
 }

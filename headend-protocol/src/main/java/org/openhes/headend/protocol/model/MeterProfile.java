@@ -25,16 +25,18 @@ import java.util.Objects;
  * @param tariff             the data object holding the current tariff
  * @param association        the current association object (object list, HLS pass 3/4)
  * @param gasValve           the disconnect control of the gas meter's M-Bus channel (its valve)
+ * @param loadProfile        the profile generic of 15-minute intervals (clock, status, A+, A-; its columns read from the meter)
  */
 public record MeterProfile(String name, String description, List<String> indexRegisters, String dailyProfile,
                            ProfileAccess dailyProfileAccess, String clock, String disconnector, String limiter,
                            String activePower, String message, int messageMaxLength, String gasIndex,
                            String invocationCounter, int publicClientSap, String tariff, String association,
-                           String gasValve) {
+                           String gasValve, String loadProfile) {
     public MeterProfile {
         Objects.requireNonNull(name, "name");
         indexRegisters = List.copyOf(indexRegisters);
         Objects.requireNonNull(dailyProfileAccess, "dailyProfileAccess");
+        Objects.requireNonNull(loadProfile, "loadProfile");
     }
 
     /** The shipped default: e-MUCS (the Belgian DSOs' companion specification), as in the project's DLMS notes. */

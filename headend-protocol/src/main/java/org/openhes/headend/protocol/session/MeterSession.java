@@ -17,6 +17,7 @@ public final class MeterSession {
     private final Association association;
     private final AttributeAccess access;
     private final MeterReads reads;
+    private final LoadProfileReads loadProfile;
     private final MeterCommands commands;
     private final MeterInspection inspection;
 
@@ -25,7 +26,9 @@ public final class MeterSession {
         this.association = new Association(target, link, counters, timeouts);
         this.access = new AttributeAccess(association);
         Scalers scalers = new Scalers(association, access, cache);
-        this.reads = new MeterReads(association, access, scalers, new ProfileReads(association, access, scalers, cache, clock), clock);
+        ProfileReads profiles = new ProfileReads(association, access, scalers, cache, clock);
+        this.reads = new MeterReads(association, access, scalers, profiles, clock);
+        this.loadProfile = new LoadProfileReads(association, access, scalers, profiles, cache, clock);
         this.commands = new MeterCommands(association, access, scalers, cache);
         this.inspection = new MeterInspection(association, access);
     }
@@ -40,6 +43,11 @@ public final class MeterSession {
 
     public MeterReads reads() {
         return reads;
+    }
+
+    /** The 15-minute load profile. */
+    public LoadProfileReads loadProfile() {
+        return loadProfile;
     }
 
     public MeterCommands commands() {

@@ -119,7 +119,7 @@ final class ProfileReads {
     }
 
     /** Whether the meter refused the range read itself (not the link, not the keys): it may serve entries. */
-    private static boolean refusedSelector(Throwable e, String step) {
+    static boolean refusedSelector(Throwable e, String step) {
         MeterException m = MeterException.find(e);
         return m != null && step.equals(m.step()) && switch (m.kind()) {
             case OBJECT_UNAVAILABLE, ACCESS_DENIED, REQUEST_REFUSED -> true;

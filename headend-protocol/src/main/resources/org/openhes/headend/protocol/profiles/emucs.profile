@@ -9,6 +9,8 @@ index.registers = 1-0:1.8.1.255, 1-0:1.8.2.255, 1-0:2.8.1.255, 1-0:2.8.2.255
 # The profile generic capturing them at local midnight (class 7), read by range or by entry.
 daily.profile = 1-0:99.2.0.255
 daily.profile.access = range
+# The 15-minute load profile (class 7): its capture objects (clock, status, A+, A-) are read from the meter.
+load.profile = 1-0:99.1.0.255
 clock = 0-0:1.0.0.255
 disconnector = 0-0:96.3.10.255
 limiter = 0-0:17.0.0.255

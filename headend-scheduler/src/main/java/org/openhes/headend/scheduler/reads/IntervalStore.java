@@ -1,0 +1,207 @@
+package org.openhes.headend.scheduler.reads;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.openhes.headend.scheduler.db.Sql;
+
+/**
+ * Load profile intervals, stored idempotently (primary key meter + interval end: a repeat stores nothing
+ * twice) in monthly partitions created on demand, written as multi-row INSERT ... ON CONFLICT DO NOTHING.
+ */
+public final class IntervalStore {
+    private static final int ROWS_PER_STATEMENT = 1000;
+
+    private final DataSource ds;
+    private final InstantSource clock;
+    private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
+
+    public IntervalStore(DataSource ds, InstantSource clock) {
+        this.ds = ds;
+        this.clock = clock;
+    }
+
+    /** Stores intervals; returns how many were new. */
+    public int store(List<StoredInterval> intervals) {
+        if (intervals.isEmpty()) return 0;
+        Set<YearMonth> months = new TreeSet<>();
+        for (StoredInterval i : intervals) months.add(YearMonth.from(i.end().atOffset(ZoneOffset.UTC)));
+        months.removeAll(partitions);
+        if (!months.isEmpty()) ensurePartitions(months);
+        Instant received = clock.instant();
+        return Sql.tx(ds, c -> {
+            int stored = 0;
+            for (int from = 0; from < intervals.size(); from += ROWS_PER_STATEMENT) {
+                List<StoredInterval> part = intervals.subList(from, Math.min(intervals.size(), from + ROWS_PER_STATEMENT));
+                StringBuilder sql = new StringBuilder(
+                        "INSERT INTO load_intervals (meter_id, interval_end, status, import_wh, export_wh, received_at) VALUES ");
+                for (int k = 0; k < part.size(); k++) sql.append(k == 0 ? "" : ",").append("(?,?,?,?,?,?)");
+                sql.append(" ON CONFLICT DO NOTHING");
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    int p = 1;
+                    for (StoredInterval i : part) {
+                        ps.setString(p++, i.meterId());
+                        ps.setTimestamp(p++, Sql.ts(i.end()));
+                        ps.setShort(p++, (short) i.status());
+                        setWh(ps, p++, i.importWh());
+                        setWh(ps, p++, i.exportWh());
+                        ps.setTimestamp(p++, Sql.ts(received));
+                    }
+                    stored += ps.executeUpdate();
+                }
+            }
+            return stored;
+        });
+    }
+
+    private static void setWh(PreparedStatement ps, int p, BigDecimal wh) throws SQLException {
+        if (wh == null) ps.setNull(p, Types.NUMERIC);
+        else ps.setBigDecimal(p, wh);
+    }
+
+    private void ensurePartitions(Set<YearMonth> months) {
+        Sql.tx(ds, c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(hashtext('load_intervals_partitions'))");
+                for (YearMonth m : months) {
+                    String name = String.format("load_intervals_%04d_%02d", m.getYear(), m.getMonthValue());
+                    if (exists(c, name)) continue;
+                    String range = "interval_end >= '" + m.atDay(1) + " 00:00+00' AND interval_end < '" + m.plusMonths(1).atDay(1) + " 00:00+00'";
+                    // Rows of that month that landed in the default partition move into the new one.
+                    st.execute("CREATE TEMP TABLE moving ON COMMIT DROP AS SELECT * FROM load_intervals_default WHERE " + range);
+                    st.execute("DELETE FROM load_intervals_default WHERE " + range);
+                    st.execute("CREATE TABLE " + name + " PARTITION OF load_intervals FOR VALUES FROM ('" + m.atDay(1)
+                            + " 00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00+00')");
+                    st.execute("INSERT INTO load_intervals SELECT * FROM moving");
+                    st.execute("DROP TABLE moving");
+                }
+            }
+            return null;
+        });
+        partitions.addAll(months);
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * The end of the newest stored interval of each meter, not looking before {@code since} (the catch-up
+     * bound); meters without one in that window are absent. One index look-up per meter.
+     */
+    public Map<String, Instant> lastEnds(List<String> meterIds, Instant since) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT m.id, (SELECT max(interval_end) FROM load_intervals
+                                   WHERE meter_id = m.id AND interval_end >= ?) FROM unnest(?::text[]) AS m (id)
+                    """)) {
+                ps.setTimestamp(1, Sql.ts(since));
+                ps.setArray(2, c.createArrayOf("text", meterIds.toArray(String[]::new)));
+                Map<String, Instant> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) if (rs.getTimestamp(2) != null) out.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                }
+                return out;
+            }
+        });
+    }
+
+    /** A meter's intervals ending in [from, to], oldest first. */
+    public List<StoredInterval> forMeter(String meterId, Instant from, Instant to) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT meter_id, interval_end, status, import_wh, export_wh FROM load_intervals
+                     WHERE meter_id = ? AND interval_end >= ? AND interval_end <= ? ORDER BY interval_end
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setTimestamp(2, Sql.ts(from));
+                ps.setTimestamp(3, Sql.ts(to));
+                List<StoredInterval> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(interval(rs));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** The meter's newest interval ending before {@code t} (the base of the first consumption of a range), or null. */
+    public StoredInterval before(String meterId, Instant t) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT meter_id, interval_end, status, import_wh, export_wh FROM load_intervals
+                     WHERE meter_id = ? AND interval_end < ? ORDER BY interval_end DESC LIMIT 1
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setTimestamp(2, Sql.ts(t));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? interval(rs) : null;
+                }
+            }
+        });
+    }
+
+    /** Streams the fleet's intervals ending in (from, to], ordered by meter then end, with a server-side cursor. */
+    public void stream(Instant from, Instant to, Consumer<StoredInterval> sink) {
+        Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT meter_id, interval_end, status, import_wh, export_wh FROM load_intervals
+                     WHERE interval_end > ? AND interval_end <= ? ORDER BY meter_id, interval_end
+                    """)) {
+                ps.setFetchSize(5000);
+                ps.setTimestamp(1, Sql.ts(from));
+                ps.setTimestamp(2, Sql.ts(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) sink.accept(interval(rs));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Bytes on disk of the table and its partitions (heap, indexes, TOAST), and its rows. */
+    public long[] sizeAndRows() {
+        return Sql.tx(ds, c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                    SELECT coalesce(sum(pg_total_relation_size(i.inhrelid)), 0), (SELECT count(*) FROM load_intervals)
+                      FROM pg_inherits i WHERE i.inhparent = 'load_intervals'::regclass
+                    """)) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
+    }
+
+    private static StoredInterval interval(ResultSet rs) throws SQLException {
+        return new StoredInterval(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getShort(3), wh(rs.getBigDecimal(4)), wh(rs.getBigDecimal(5)));
+    }
+
+    private static BigDecimal wh(BigDecimal v) {
+        if (v == null) return null;
+        v = v.stripTrailingZeros();
+        return v.scale() < 0 ? v.setScale(0) : v;
+    }
+}
