@@ -74,7 +74,7 @@ class LoadProfileJourneyTest {
         clock.at(LocalDate.of(2026, 3, 30).atTime(8, 0).atZone(BXL).toInstant());
         try (SimulatedFleet fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(3).port(0).clock(clock).build());
              HeadendNode node = HeadendNode.start(HeadendConfig.from(FaultyFleetTest.settings(Map.of("admin.token", ADMIN,
-                     "load.profile.catchup.days", "3"))), clock)) {
+                     "load.profile.enabled", "true", "load.profile.catchup.days", "3"))), clock)) {
             port = node.httpPort();
             StringWriter csv = new StringWriter();
             fleet.exportCsv(csv);
