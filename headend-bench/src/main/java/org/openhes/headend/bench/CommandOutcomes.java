@@ -27,7 +27,7 @@ record CommandOutcomes(List<Double> succeededMs, long failed, long vanished, lon
         out.put("unfinished", unfinished);
     }
 
-    /** Polls until every command has ended or {@code max} has passed. */
+    /** Polls (one query per 5,000 commands) until every command has ended or {@code max} has passed. */
     static CommandOutcomes await(HeadendNode node, List<UUID> ids, Duration max) throws InterruptedException {
         long until = System.nanoTime() + max.toNanos();
         List<Double> succeeded = new ArrayList<>();
@@ -36,13 +36,16 @@ record CommandOutcomes(List<Double> succeededMs, long failed, long vanished, lon
         while (!pending.isEmpty() && System.nanoTime() < until) {
             Thread.sleep(500);
             List<UUID> still = new ArrayList<>();
+            Map<UUID, CommandStore.Command> found = new java.util.HashMap<>();
+            for (int from = 0; from < pending.size(); from += 5_000) {
+                found.putAll(node.services().commands().findAll(pending.subList(from, Math.min(pending.size(), from + 5_000))));
+            }
             for (UUID id : pending) {
-                var found = node.services().commands().find(id);
-                if (found.isEmpty()) {
+                CommandStore.Command c = found.get(id);
+                if (c == null) {
                     vanished++;
                     continue;
                 }
-                CommandStore.Command c = found.get();
                 switch (c.status()) {
                     case "QUEUED", "RUNNING", "HELD" -> still.add(id);
                     case "SUCCEEDED" -> succeeded.add((double) Duration.between(c.createdAt(), c.updatedAt()).toMillis());

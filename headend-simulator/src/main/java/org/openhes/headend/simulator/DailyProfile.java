@@ -79,15 +79,7 @@ final class DailyProfile {
     void onPreRead(ValueEventArgs e, Instant now, GXDLMSSettings settings) {
         if (e.getIndex() == 7) profile.setEntriesInUse(DAYS);
         if (e.getIndex() != 2) return;
-        List<Object[]> rows = rows(now);
-        if (e.getSelector() == 1 && byEntryOnly) {
-            ProfileEntries.refuse(e);
-        } else if (e.getSelector() == 2) {
-            ProfileEntries.answer(e, profile, rows, settings);
-        } else {
-            profile.clearBuffer();
-            profile.addBuffer(rows);
-        }
+        ProfileEntries.serve(e, profile, rows(now), byEntryOnly, settings);
     }
 
     /** The past {@value #DAYS} local midnights, oldest first, in the capture objects' order. */

@@ -81,21 +81,26 @@ final class LoadProfile {
             return;
         }
         if (e.getIndex() != 2) return;
-        List<Object[]> rows = rows(now);
-        if (e.getSelector() == 1 && byEntryOnly) {
-            ProfileEntries.refuse(e);
-        } else if (e.getSelector() == 2) {
-            ProfileEntries.answer(e, profile, rows, settings);
-        } else {
-            profile.clearBuffer();
-            profile.addBuffer(rows);
-        }
+        // A read by range gets the rows of that range (a period's margin either side: Gurux filters them
+        // again), not the ten days that entry access needs: building rows is most of the meter's work.
+        List<Object[]> rows = ProfileEntries.range(e, settings).filter(r -> !byEntryOnly)
+                .map(r -> rows(now, r[0].minusSeconds(PERIOD_SECONDS), r[1].plusSeconds(PERIOD_SECONDS))).orElseGet(() -> rows(now));
+        ProfileEntries.serve(e, profile, rows, byEntryOnly, settings);
     }
 
     /** The intervals ended in the past {@value #DAYS} days up to {@code now}, oldest first. */
     List<Object[]> rows(Instant now) {
+        return rows(now, Instant.MIN, Instant.MAX);
+    }
+
+    /** Those of the intervals of {@link #rows(Instant)} that end in [from, to]. */
+    private List<Object[]> rows(Instant now, Instant from, Instant to) {
         long lastEnd = Math.floorDiv(now.getEpochSecond(), PERIOD_SECONDS) * PERIOD_SECONDS;
         long firstEnd = lastEnd - (long) DAYS * 86_400 + PERIOD_SECONDS;
+        if (to.isBefore(Instant.ofEpochSecond(lastEnd))) lastEnd = Math.floorDiv(to.getEpochSecond(), PERIOD_SECONDS) * PERIOD_SECONDS;
+        if (from.isAfter(Instant.ofEpochSecond(firstEnd))) {
+            firstEnd += Math.ceilDiv(from.getEpochSecond() - firstEnd, PERIOD_SECONDS) * PERIOD_SECONDS;
+        }
         List<Object[]> rows = new ArrayList<>(DAYS * 96);
         for (long end = firstEnd; end <= lastEnd; end += PERIOD_SECONDS) {
             Instant t = Instant.ofEpochSecond(end);

@@ -1,5 +1,8 @@
 package org.openhes.headend.simulator;
 
+import gurux.dlms.GXDLMSClient;
+import gurux.dlms.GXDateTime;
+import java.time.Instant;
 import gurux.dlms.GXByteBuffer;
 import gurux.dlms.GXDLMSSettings;
 import gurux.dlms.ValueEventArgs;
@@ -18,10 +21,45 @@ final class ProfileEntries {
     }
 
     /**
+     * Answers a read of the profile's buffer from {@code rows}: refused by range when the meter offers
+     * entries only, by entry here, otherwise (all rows, or a range Gurux filters) as the buffer.
+     */
+    static void serve(ValueEventArgs e, GXDLMSProfileGeneric profile, List<Object[]> rows, boolean byEntryOnly, GXDLMSSettings settings) {
+        if (e.getSelector() == 1 && byEntryOnly) {
+            refuse(e);
+        } else if (e.getSelector() == 2) {
+            answer(e, profile, rows, settings);
+        } else {
+            profile.clearBuffer();
+            profile.addBuffer(rows);
+        }
+    }
+
+    /**
      * Entry descriptor {from_entry, to_entry, from_selected_value, to_selected_value}, all 1-based and
      * inclusive; to_entry 0 is the newest row, to_selected_value 0 the last column. Entries past the buffer
      * give fewer (or no) rows; columns outside the capture objects are refused with other-reason.
      */
+    /**
+     * The [from, to] of a read by range (selector 1: {restricting object, from, to, columns}, the dates as
+     * octet strings), decoded as Gurux decodes them when it filters the buffer; empty for any other read
+     * or a value it cannot decode.
+     */
+    static java.util.Optional<Instant[]> range(ValueEventArgs e, GXDLMSSettings settings) {
+        if (e.getSelector() != 1 || !(e.getParameters() instanceof List<?> p) || p.size() < 3) return java.util.Optional.empty();
+        try {
+            Instant from = instant(p.get(1), settings), to = instant(p.get(2), settings);
+            return from == null || to == null ? java.util.Optional.empty() : java.util.Optional.of(new Instant[] {from, to});
+        } catch (RuntimeException unreadable) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static Instant instant(Object value, GXDLMSSettings settings) {
+        Object v = value instanceof byte[] b ? GXDLMSClient.changeType(b, DataType.DATETIME, settings.getUseUtc2NormalTime()) : value;
+        return v instanceof GXDateTime t && t.getValue() != null ? t.getValue().toInstant() : null;
+    }
+
     static void answer(ValueEventArgs e, GXDLMSProfileGeneric profile, List<Object[]> rows, GXDLMSSettings settings) {
         List<?> p = (List<?>) e.getParameters();
         long fromEntry = Math.max(1, number(p, 0)), toEntry = number(p, 1);

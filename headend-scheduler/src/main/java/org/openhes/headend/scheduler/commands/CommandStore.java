@@ -296,6 +296,11 @@ public final class CommandStore {
         return out;
     }
 
+    /** Several commands in one query (those that exist), e.g. to follow a batch of them. */
+    public Map<UUID, Command> findAll(List<UUID> ids) {
+        return ids.isEmpty() ? Map.of() : Sql.tx(ds, c -> findAll(c, ids));
+    }
+
     public Optional<Command> find(UUID id) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("""

@@ -1,7 +1,6 @@
 package org.openhes.headend.scheduler.reads;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,15 +8,10 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.openhes.headend.scheduler.db.Sql;
@@ -31,20 +25,18 @@ public final class IntervalStore {
 
     private final DataSource ds;
     private final InstantSource clock;
-    private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
+    private final MonthlyPartitions partitions;
 
     public IntervalStore(DataSource ds, InstantSource clock) {
         this.ds = ds;
         this.clock = clock;
+        this.partitions = new MonthlyPartitions(ds, "load_intervals", "interval_end");
     }
 
     /** Stores intervals; returns how many were new. */
     public int store(List<StoredInterval> intervals) {
         if (intervals.isEmpty()) return 0;
-        Set<YearMonth> months = new TreeSet<>();
-        for (StoredInterval i : intervals) months.add(YearMonth.from(i.end().atOffset(ZoneOffset.UTC)));
-        months.removeAll(partitions);
-        if (!months.isEmpty()) ensurePartitions(months);
+        partitions.ensure(intervals.stream().map(StoredInterval::end).toList());
         Instant received = clock.instant();
         return Sql.tx(ds, c -> {
             int stored = 0;
@@ -74,38 +66,6 @@ public final class IntervalStore {
     private static void setWh(PreparedStatement ps, int p, BigDecimal wh) throws SQLException {
         if (wh == null) ps.setNull(p, Types.NUMERIC);
         else ps.setBigDecimal(p, wh);
-    }
-
-    private void ensurePartitions(Set<YearMonth> months) {
-        Sql.tx(ds, c -> {
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(hashtext('load_intervals_partitions'))");
-                for (YearMonth m : months) {
-                    String name = String.format("load_intervals_%04d_%02d", m.getYear(), m.getMonthValue());
-                    if (exists(c, name)) continue;
-                    String range = "interval_end >= '" + m.atDay(1) + " 00:00+00' AND interval_end < '" + m.plusMonths(1).atDay(1) + " 00:00+00'";
-                    // Rows of that month that landed in the default partition move into the new one.
-                    st.execute("CREATE TEMP TABLE moving ON COMMIT DROP AS SELECT * FROM load_intervals_default WHERE " + range);
-                    st.execute("DELETE FROM load_intervals_default WHERE " + range);
-                    st.execute("CREATE TABLE " + name + " PARTITION OF load_intervals FOR VALUES FROM ('" + m.atDay(1)
-                            + " 00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00+00')");
-                    st.execute("INSERT INTO load_intervals SELECT * FROM moving");
-                    st.execute("DROP TABLE moving");
-                }
-            }
-            return null;
-        });
-        partitions.addAll(months);
-    }
-
-    private static boolean exists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
     }
 
     /**

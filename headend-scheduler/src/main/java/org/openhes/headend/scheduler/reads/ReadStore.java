@@ -1,22 +1,16 @@
 package org.openhes.headend.scheduler.reads;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.openhes.headend.scheduler.db.Sql;
@@ -28,20 +22,18 @@ import org.openhes.headend.scheduler.db.Sql;
 public final class ReadStore {
     private final DataSource ds;
     private final InstantSource clock;
-    private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
+    private final MonthlyPartitions partitions;
 
     public ReadStore(DataSource ds, InstantSource clock) {
         this.ds = ds;
         this.clock = clock;
+        this.partitions = new MonthlyPartitions(ds, "daily_reads", "captured_at");
     }
 
     /** Stores reads; returns how many were new. */
     public int store(List<IndexRead> reads) {
         if (reads.isEmpty()) return 0;
-        Set<YearMonth> months = new TreeSet<>();
-        for (IndexRead r : reads) months.add(YearMonth.from(r.capturedAt().atOffset(ZoneOffset.UTC)));
-        months.removeAll(partitions);
-        if (!months.isEmpty()) ensurePartitions(months);
+        partitions.ensure(reads.stream().map(IndexRead::capturedAt).toList());
         Instant received = clock.instant();
         return Sql.tx(ds, c -> {
             int stored = 0;
@@ -68,39 +60,6 @@ public final class ReadStore {
             }
             return stored;
         });
-    }
-
-    private void ensurePartitions(Set<YearMonth> months) {
-        Sql.tx(ds, c -> {
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(hashtext('daily_reads_partitions'))");
-                for (YearMonth m : months) {
-                    String name = String.format("daily_reads_%04d_%02d", m.getYear(), m.getMonthValue());
-                    if (exists(c, name)) continue;
-                    // Rows of that month that landed in the default partition move into the new one.
-                    st.execute("CREATE TEMP TABLE moving ON COMMIT DROP AS SELECT * FROM daily_reads_default WHERE captured_at >= '"
-                            + m.atDay(1) + " 00:00+00' AND captured_at < '" + m.plusMonths(1).atDay(1) + " 00:00+00'");
-                    st.execute("DELETE FROM daily_reads_default WHERE captured_at >= '" + m.atDay(1)
-                            + " 00:00+00' AND captured_at < '" + m.plusMonths(1).atDay(1) + " 00:00+00'");
-                    st.execute("CREATE TABLE " + name + " PARTITION OF daily_reads FOR VALUES FROM ('" + m.atDay(1)
-                            + " 00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00+00')");
-                    st.execute("INSERT INTO daily_reads SELECT * FROM moving");
-                    st.execute("DROP TABLE moving");
-                }
-            }
-            return null;
-        });
-        partitions.addAll(months);
-    }
-
-    private static boolean exists(Connection c, String table) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
     }
 
     /** A meter's reads captured from the start of {@code from} to the end of {@code to}, local dates. */
