@@ -32,9 +32,7 @@ class JdlmsClientProfileTest {
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (management != null) management.disconnect();
-        } catch (java.io.IOException alreadyClosed) {
-            // jDLMS's client may see the connection end before its release is answered: nothing to tear down then
+            JdlmsClients.release(management);
         } finally {
             meter.close();
         }
@@ -88,7 +86,7 @@ class JdlmsClientProfileTest {
                         Instant.parse("2025-03-28T23:00:00Z"), Instant.parse("2025-03-29T23:00:00Z"),
                         Instant.parse("2025-03-30T22:00:00Z"));
             } finally {
-                c.disconnect();
+                JdlmsClients.release(c);
             }
         }
     }

@@ -32,10 +32,11 @@ class JdlmsClientReadTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (management != null) {
-            management.disconnect();
+        try {
+            JdlmsClients.release(management);
+        } finally {
+            meter.close();
         }
-        meter.close();
     }
 
     @Test

@@ -52,6 +52,22 @@ final class JdlmsClients {
         return builder(meter, ClientSaps.READER).setSecuritySuite(lls).build();
     }
 
+    /**
+     * Releases the association. jDLMS's client reads the meter's hang-up after its release response on another
+     * thread, and may report that end of stream to the release it is still completing: the association is
+     * gone either way, so that one race is not a failure; any other error is.
+     */
+    static void release(DlmsConnection connection) throws IOException {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.disconnect();
+        } catch (java.io.EOFException meterHungUpAfterRelease) {
+            // the meter ended the connection after the release: nothing is left to tear down
+        }
+    }
+
     static long nextCounter(JdlmsMeter meter) {
         return meter.state().counters().lastAccepted(ClientSaps.MANAGEMENT) + 1;
     }
