@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.openhes.headend.scheduler.db.Sql;
+import org.openhes.headend.scheduler.delivery.FeedKind;
+import org.openhes.headend.scheduler.delivery.FeedStore;
 
 /** Events meters push (alarms) and the audit trail of who asked for what. */
 public final class EventStore {
@@ -19,14 +21,37 @@ public final class EventStore {
     public record Event(long id, String meterId, String type, Instant at, String payloadJson) {
     }
 
-    public void record(String meterId, String type, Instant at, String payloadJson) {
-        Sql.tx(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (meter_id, type, at, payload) VALUES (?, ?, ?, ?::jsonb)")) {
+    /** Stores an event and its feed entry; returns its id. */
+    public long record(String meterId, String type, Instant at, String payloadJson) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO events (meter_id, type, at, payload) VALUES (?, ?, ?, ?::jsonb) RETURNING id")) {
                 ps.setString(1, meterId);
                 ps.setString(2, type);
                 ps.setTimestamp(3, Sql.ts(at));
                 ps.setString(4, payloadJson == null ? "{}" : payloadJson);
-                return ps.executeUpdate();
+                long id;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+                FeedStore.append(c, FeedKind.EVENT, meterId, Long.toString(id));
+                return id;
+            }
+        });
+    }
+
+    /** These events, by id (the ones that exist). */
+    public List<Event> findAll(List<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, meter_id, type, at, payload::text FROM events WHERE id = ANY(?) ORDER BY id")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                List<Event> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)));
+                }
+                return out;
             }
         });
     }

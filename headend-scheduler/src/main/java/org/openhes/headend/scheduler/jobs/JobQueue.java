@@ -16,6 +16,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 import org.openhes.headend.scheduler.db.Sql;
+import org.openhes.headend.scheduler.delivery.CallbackOutbox;
+import org.openhes.headend.scheduler.delivery.FeedKind;
+import org.openhes.headend.scheduler.delivery.FeedStore;
 import org.openhes.headend.scheduler.db.StoreException;
 
 /**
@@ -390,6 +393,13 @@ public final class JobQueue {
             h.setString(4, result.succeeded() ? null : result.failureKind() + ": " + result.message());
             h.executeUpdate();
         }
+        if (!status.equals("QUEUED")) commandEnded(c, job.commandId(), job.meterId(), now);
+    }
+
+    /** A command's end, announced in its own transaction: in the feed, and to its callback URL. */
+    private static void commandEnded(Connection c, UUID commandId, String meterId, Instant now) throws SQLException {
+        FeedStore.append(c, FeedKind.COMMAND_RESULT, meterId, commandId.toString());
+        CallbackOutbox.enqueue(c, commandId, now);
     }
 
     /** Extends the leases {@code owner} holds; returns how many. */
@@ -421,20 +431,52 @@ public final class JobQueue {
         });
     }
 
-    /** Gives back the jobs of nodes whose lease expired (they crashed or lost the database). */
+    /**
+     * Gives back the jobs of nodes whose lease expired (they crashed or lost the database). A job whose
+     * attempts are spent is dead, and so is its command: FAILED, announced like any other end.
+     */
     public int expireLeases() {
         return Sql.tx(ds, c -> {
             Instant now = clock.instant();
+            int expired = 0;
+            List<Object[]> deadCommands = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END,
                                     last_failure = 'lease of ' || lease_owner || ' expired', last_failure_kind = 'LEASE_EXPIRED',
-                                    lease_owner = NULL, lease_expires_at = NULL, run_at = ?, rides_on = NULL
+                                    lease_owner = NULL, lease_expires_at = NULL, run_at = ?, rides_on = NULL,
+                                    finished_at = CASE WHEN attempts >= max_attempts THEN ?::timestamptz END
                      WHERE state = 'RUNNING' AND lease_expires_at < ?
+                    RETURNING state, command_id, meter_id, last_failure
                     """)) {
                 ps.setTimestamp(1, Sql.ts(now));
                 ps.setTimestamp(2, Sql.ts(now));
-                return ps.executeUpdate();
+                ps.setTimestamp(3, Sql.ts(now));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expired++;
+                        UUID command = rs.getObject(2, UUID.class);
+                        if ("DEAD".equals(rs.getString(1)) && command != null) {
+                            deadCommands.add(new Object[] {command, rs.getString(3), rs.getString(4)});
+                        }
+                    }
+                }
             }
+            for (Object[] d : deadCommands) {
+                String error = "LEASE_EXPIRED: " + d[2] + " on its last attempt";
+                try (PreparedStatement ps = c.prepareStatement("UPDATE commands SET status = 'FAILED', error = ?, updated_at = ? WHERE id = ?");
+                     PreparedStatement h = c.prepareStatement("INSERT INTO command_history VALUES (?, ?, 'FAILED', ?)")) {
+                    ps.setString(1, error);
+                    ps.setTimestamp(2, Sql.ts(now));
+                    ps.setObject(3, d[0]);
+                    ps.executeUpdate();
+                    h.setObject(1, d[0]);
+                    h.setTimestamp(2, Sql.ts(now));
+                    h.setString(3, error);
+                    h.executeUpdate();
+                }
+                commandEnded(c, (UUID) d[0], (String) d[1], now);
+            }
+            return expired;
         });
     }
 

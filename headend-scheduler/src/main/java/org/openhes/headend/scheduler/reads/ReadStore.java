@@ -41,9 +41,9 @@ public final class ReadStore {
             for (int from = 0; from < reads.size(); from += chunk) {
                 List<IndexRead> part = reads.subList(from, Math.min(reads.size(), from + chunk));
                 StringBuilder sql = new StringBuilder(
-                        "INSERT INTO daily_reads (meter_id, obis, captured_at, value, unit, source, received_at) VALUES ");
+                        "WITH ins AS (INSERT INTO daily_reads (meter_id, obis, captured_at, value, unit, source, received_at) VALUES ");
                 for (int k = 0; k < part.size(); k++) sql.append(k == 0 ? "" : ",").append("(?,?,?,?,?,?,?)");
-                sql.append(" ON CONFLICT DO NOTHING");
+                sql.append(FEED_NEW_READS);
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                     int i = 1;
                     for (IndexRead r : part) {
@@ -55,10 +55,60 @@ public final class ReadStore {
                         ps.setString(i++, r.source().name());
                         ps.setTimestamp(i++, Sql.ts(received));
                     }
-                    stored += ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        stored += rs.getInt(1);
+                    }
                 }
             }
             return stored;
+        });
+    }
+
+    /**
+     * Completes the insert: only the rows that were new are returned, and each new capture (a meter's
+     * registers at one time, from one source) gets one feed entry in the same transaction, its ref the
+     * capture time in microseconds and the source ({@link #captureRef}).
+     */
+    private static final String FEED_NEW_READS = """
+             ON CONFLICT DO NOTHING RETURNING meter_id, captured_at, source),
+            feed_entries AS (INSERT INTO feed (kind, meter_id, ref)
+                SELECT CASE WHEN source = 'DAILY_PROFILE' THEN 'daily-read' ELSE 'on-demand-read' END, meter_id,
+                       (extract(epoch FROM captured_at) * 1000000)::bigint || '|' || source
+                  FROM (SELECT DISTINCT meter_id, captured_at, source FROM ins) AS captures ORDER BY captured_at, meter_id)
+            SELECT count(*) FROM ins""";
+
+    /** One capture as a feed entry names it. */
+    public record Capture(String meterId, Instant capturedAt, IndexRead.Source source) {
+    }
+
+    /** The capture a feed entry's ref names. */
+    public static Capture captureRef(String meterId, String ref) {
+        int bar = ref.indexOf('|');
+        long micros = Long.parseLong(ref.substring(0, bar));
+        Instant at = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        return new Capture(meterId, at, IndexRead.Source.valueOf(ref.substring(bar + 1)));
+    }
+
+    /** The reads of these captures, in one query. */
+    public List<IndexRead> captures(List<Capture> captures) {
+        if (captures.isEmpty()) return List.of();
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT r.meter_id, r.captured_at, r.obis, r.value, r.unit, r.source
+                      FROM unnest(?::text[], ?::timestamptz[], ?::text[]) AS k (meter_id, captured_at, source)
+                      JOIN daily_reads r ON r.meter_id = k.meter_id AND r.captured_at = k.captured_at AND r.source = k.source
+                     ORDER BY r.captured_at, r.meter_id, r.obis
+                    """)) {
+                ps.setArray(1, c.createArrayOf("text", captures.stream().map(Capture::meterId).toArray()));
+                ps.setArray(2, c.createArrayOf("timestamptz", captures.stream().map(k -> Sql.ts(k.capturedAt())).toArray()));
+                ps.setArray(3, c.createArrayOf("text", captures.stream().map(k -> k.source().name()).toArray()));
+                List<IndexRead> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(read(rs));
+                }
+                return out;
+            }
         });
     }
 

@@ -1,0 +1,27 @@
+package org.openhes.headend.scheduler.delivery;
+
+import java.util.Arrays;
+
+/** What a feed entry is, as the API names it. */
+public enum FeedKind {
+    DAILY_READ("daily-read"),
+    ON_DEMAND_READ("on-demand-read"),
+    EVENT("event"),
+    COMMAND_RESULT("command-result");
+
+    private final String wireName;
+
+    FeedKind(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The kind of a wire name; an unknown name is an {@link IllegalArgumentException} naming the known ones. */
+    public static FeedKind of(String wireName) {
+        return Arrays.stream(values()).filter(k -> k.wireName.equals(wireName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown kind " + wireName + " (known: daily-read, on-demand-read, event, command-result)"));
+    }
+}
