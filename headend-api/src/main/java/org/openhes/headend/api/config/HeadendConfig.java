@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import org.openhes.headend.protocol.pool.PoolSettings;
 import org.openhes.headend.protocol.transport.NettyIo;
 import org.openhes.headend.scheduler.db.DatabaseSettings;
+import org.openhes.headend.scheduler.delivery.DeliverySettings;
 
 /**
  * Every setting of a head-end node, read and validated once at start-up. Names are dotted in the
@@ -24,7 +25,8 @@ public record HeadendConfig(
         boolean readPlanEnabled, LocalTime readPlanTime, ZoneId zone, Duration readSpread, int catchUpDays,
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
         int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir,
-        Duration dbConnectTimeout, Duration dbHealthInterval, boolean loadProfileEnabled, int loadProfileCatchUpDays) {
+        Duration dbConnectTimeout, Duration dbHealthInterval, boolean loadProfileEnabled, int loadProfileCatchUpDays,
+        DeliverySettings delivery) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -86,7 +88,25 @@ public record HeadendConfig(
                 atLeast(s, "db.connect.timeout", DatabaseSettings.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(250)),
                 atLeast(s, "db.health.interval", Duration.ofSeconds(1), Duration.ofMillis(100)),
                 s.bool("load.profile.enabled", false), // off until its cost per session is brought down: docs/consumption.md
-                s.integer("load.profile.catchup.days", 3, 1, 10));
+                s.integer("load.profile.catchup.days", 3, 1, 10),
+                delivery(s));
+    }
+
+    /** Callbacks and subscriptions: how often due deliveries are looked for, retried, given up, kept. */
+    private static DeliverySettings delivery(Settings s) {
+        DeliverySettings d = DeliverySettings.DEFAULTS;
+        try {
+            return new DeliverySettings(
+                    atLeast(s, "delivery.poll", d.poll(), Duration.ofMillis(10)),
+                    atLeast(s, "delivery.backoff.base", d.backoffBase(), Duration.ofMillis(10)),
+                    atLeast(s, "delivery.backoff.max", d.backoffMax(), Duration.ofMillis(10)),
+                    s.integer("callback.max.attempts", d.callbackMaxAttempts(), 1, 1000),
+                    atLeast(s, "subscription.dead.after", d.subscriptionDeadAfter(), Duration.ofSeconds(1)),
+                    atLeast(s, "feed.retention", d.feedRetention(), Duration.ofSeconds(2)),
+                    s.integer("delivery.max.batch", d.maxBatch(), 1, 10_000));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " (delivery.*, callback.max.attempts, subscription.dead.after, feed.retention)");
+        }
     }
 
     private static Duration atLeast(Settings s, String key, Duration dflt, Duration min) {

@@ -33,19 +33,24 @@ final class EventResource {
         List<Map<String, Object>> items = new ArrayList<>();
         int limit = Pages.limit(ctx);
         for (EventStore.Event e : events.list(ctx.queryParam("meter"), since, limit)) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("id", e.id());
-            j.put("meterId", e.meterId());
-            j.put("type", e.type());
-            j.put("at", e.at().toString());
-            try {
-                j.put("payload", JSON.readTree(e.payloadJson()));
-            } catch (JsonProcessingException ex) {
-                j.put("payload", e.payloadJson());
-            }
-            items.add(j);
+            items.add(eventJson(e));
         }
         // the next page: ?since=<the last event's time>
         ctx.json(Pages.page(items, items.size() < limit ? null : (String) items.get(items.size() - 1).get("at")));
+    }
+
+    /** An event as the API shows it (also in the feed). */
+    static Map<String, Object> eventJson(EventStore.Event e) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("id", e.id());
+        j.put("meterId", e.meterId());
+        j.put("type", e.type());
+        j.put("at", e.at().toString());
+        try {
+            j.put("payload", JSON.readTree(e.payloadJson()));
+        } catch (JsonProcessingException ex) {
+            j.put("payload", e.payloadJson());
+        }
+        return j;
     }
 }

@@ -21,6 +21,10 @@ public final class HttpApi implements AutoCloseable {
     private static final Set<Role> ACTORS = EnumSet.of(Role.PLATFORM, Role.ENGINEER, Role.ADMIN);
     private static final Set<Role> OPERATORS = EnumSet.of(Role.OPERATOR, Role.ADMIN);
     private static final Set<Role> ADMINS = EnumSet.of(Role.ADMIN);
+    /** Who may subscribe to the feed and move a subscription's cursor. */
+    private static final Set<Role> SUBSCRIBERS = EnumSet.of(Role.PLATFORM, Role.ADMIN);
+    /** Who may watch deliveries (and resume a dead subscription): the platform and operations. */
+    private static final Set<Role> WATCHERS = EnumSet.of(Role.PLATFORM, Role.OPERATOR, Role.ADMIN);
 
     private final Javalin app;
     private final JobWaiters waiters;
@@ -43,6 +47,9 @@ public final class HttpApi implements AutoCloseable {
         EventResource events = new EventResource(s.events());
         TokenResource tokens = new TokenResource(s.tokens(), s.events(), s.clock());
         GuardResource guard = new GuardResource(s.guard(), s.meters(), s.events(), s.clock());
+        SubscriptionResource subscriptions = new SubscriptionResource(s.delivery().subscriptions(), s.delivery().feed(), s.events(), s.clock(),
+                s.delivery().maxBatch(), s.delivery().wake());
+        FeedResource feed = new FeedResource(s.delivery().feed(), s.delivery().items());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = 64L * 1024 * 1024;
@@ -80,6 +87,13 @@ public final class HttpApi implements AutoCloseable {
             r.get("/api/v1/meters/{id}/disconnection-holds", auth.guard(READERS, guard::holds));
             r.post("/api/v1/meters/{id}/disconnection-holds", auth.guard(OPERATORS, guard::addHold));
             r.delete("/api/v1/meters/{id}/disconnection-holds/{holdId}", auth.guard(OPERATORS, guard::removeHold));
+            r.post("/api/v1/subscriptions", auth.guard(SUBSCRIBERS, subscriptions::create));
+            r.get("/api/v1/subscriptions", auth.guard(WATCHERS, subscriptions::list));
+            r.get("/api/v1/subscriptions/{id}", auth.guard(WATCHERS, subscriptions::get));
+            r.put("/api/v1/subscriptions/{id}/cursor", auth.guard(SUBSCRIBERS, subscriptions::moveCursor));
+            r.post("/api/v1/subscriptions/{id}/resume", auth.guard(WATCHERS, subscriptions::resume));
+            r.delete("/api/v1/subscriptions/{id}", auth.guard(SUBSCRIBERS, subscriptions::delete));
+            r.get("/api/v1/feed", auth.guard(WATCHERS, feed::page));
 
             r.exception(ApiProblem.class, Problems::refused);
             r.exception(CommandStore.IdempotencyConflict.class, Problems::idempotencyConflict);

@@ -45,6 +45,11 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     private final MultiGauge jobs;
     private final MultiGauge readRunMeters;
 
+    private final AtomicLong callbacksPending = new AtomicLong();
+    private final AtomicLong callbacksDead = new AtomicLong();
+    private final AtomicReference<Double> subscriptionLag = new AtomicReference<>(0.0);
+    private final MultiGauge deliverySubscriptions;
+
     public HeadendMetrics(InstantSource clock) {
         this.clock = clock;
         new JvmMemoryMetrics().bindTo(registry);
@@ -58,6 +63,13 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         Gauge.builder("headend.read.run.success.ratio", readRunRatio, AtomicReference::get)
                 .description("Succeeded share of the latest daily read run").register(registry);
         jobs = MultiGauge.builder("headend.jobs").description("Jobs by type and state").register(registry);
+        Gauge.builder("headend.callbacks.pending", callbacksPending, AtomicLong::get).description("Command callbacks waiting to be delivered")
+                .register(registry);
+        Gauge.builder("headend.callbacks.dead", callbacksDead, AtomicLong::get).description("Command callbacks given up (dead letters)")
+                .register(registry);
+        Gauge.builder("headend.subscription.lag.max.seconds", subscriptionLag, AtomicReference::get)
+                .description("Age of the oldest feed entry an active subscription has not acknowledged").register(registry);
+        deliverySubscriptions = MultiGauge.builder("headend.subscriptions").description("Subscriptions by state").register(registry);
         readRunMeters = MultiGauge.builder("headend.read.run.meters").description("Meters of the latest read run by state").register(registry);
     }
 
@@ -205,6 +217,31 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     /** A push notification arrived. */
     public void pushEvent(String type) {
         Counter.builder("headend.push.events").tag("type", type).register(registry).increment();
+    }
+
+    /** One attempt to deliver a command callback: delivered, retry (tried again later) or dead. */
+    public void callbackAttempt(String outcome) {
+        Counter.builder("headend.callbacks").tag("outcome", outcome).description("Command callback attempts by outcome")
+                .register(registry).increment();
+    }
+
+    /** One subscription batch: delivered (with its items), retry or dead. */
+    public void subscriptionBatch(String outcome, int items) {
+        Counter.builder("headend.subscription.batches").tag("outcome", outcome).description("Subscription batches by outcome")
+                .register(registry).increment();
+        if (items > 0) {
+            Counter.builder("headend.subscription.items.delivered").description("Feed items acknowledged by subscribers")
+                    .register(registry).increment(items);
+        }
+    }
+
+    /** The delivery gauges, refreshed from the database. */
+    public void delivery(long callbacksPending, long callbacksDead, long subscriptionsActive, long subscriptionsDead, double maxLagSeconds) {
+        this.callbacksPending.set(callbacksPending);
+        this.callbacksDead.set(callbacksDead);
+        deliverySubscriptions.register(List.of(MultiGauge.Row.of(Tags.of("state", "ACTIVE"), subscriptionsActive),
+                MultiGauge.Row.of(Tags.of("state", "DEAD"), subscriptionsDead)), true);
+        subscriptionLag.set(maxLagSeconds);
     }
 
     /** Refreshes the database-backed gauges; failures mark the database down. */

@@ -12,7 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.openhes.headend.api.callbacks.CallbackSender;
+import java.nio.charset.StandardCharsets;
+import org.openhes.headend.api.callbacks.CallbackSigner;
+import org.openhes.headend.api.callbacks.DeliveryLoop;
+import org.openhes.headend.api.http.FeedItems;
+import org.openhes.headend.scheduler.delivery.CallbackOutbox;
+import org.openhes.headend.scheduler.delivery.DeliverySettings;
+import org.openhes.headend.scheduler.delivery.FeedStore;
+import org.openhes.headend.scheduler.delivery.SubscriptionStore;
 import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.http.CommandResource;
 import org.openhes.headend.api.http.HttpApi;
@@ -75,7 +82,7 @@ public final class HeadendNode implements AutoCloseable {
     private final BatchWriter<StoredInterval> intervalWriter;
     private final JobWorker worker;
     private final ScheduledExecutorService ticker;
-    private final CallbackSender callbacks;
+    private final DeliveryLoop delivery;
     private final HttpApi api;
     private final Services services;
     private final MeterClient client;
@@ -159,10 +166,16 @@ public final class HeadendNode implements AutoCloseable {
         });
 
         String secret = config.callbackSecret() != null ? config.callbackSecret() : randomSecret();
-        this.callbacks = new CallbackSender(commands, CallbackSender.signer(secret), CommandResource::commandJson, clock, dbExecutor);
+        DeliverySettings deliverySettings = config.delivery();
+        FeedStore feed = new FeedStore(db.dataSource());
+        SubscriptionStore subscriptions = new SubscriptionStore(db.dataSource(), clock, deliverySettings);
+        FeedItems feedItems = new FeedItems(reads, events, commands);
+        this.delivery = new DeliveryLoop(new CallbackOutbox(db.dataSource(), clock, deliverySettings), subscriptions, feed, commands,
+                CommandResource::commandJson, feedItems::render, new CallbackSigner(secret.getBytes(StandardCharsets.UTF_8)), metrics,
+                deliverySettings, config.nodeId(), clock);
         JobListener listener = (job, result, finish) -> {
             metrics.finished(job, result, finish);
-            callbacks.finished(job, result, finish);
+            if (job.commandId() != null && finish != JobQueue.Finish.RETRY && finish != JobQueue.Finish.LEASE_LOST) delivery.wake();
         };
         // urgent jobs may run beyond the bulk room as many at once as the pool keeps slots for them
         this.worker = new JobWorker(jobs, handler, listener, new WorkerSettings(config.nodeId(), config.workerMaxInFlight(),
@@ -170,7 +183,8 @@ public final class HeadendNode implements AutoCloseable {
                 Math.max(WorkerSettings.defaultUrgentRoom(config.workerMaxInFlight()), config.poolUrgentReserve())));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, dbHealth, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
-                handler.traces(), guard, intervals);
+                handler.traces(), guard, intervals,
+                new Services.Delivery(feed, subscriptions, feedItems, deliverySettings.maxBatch(), this.delivery::wake));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
     }
@@ -192,6 +206,7 @@ public final class HeadendNode implements AutoCloseable {
         HeadendNode node = new HeadendNode(config, clock);
         try {
             node.worker.start();
+            node.delivery.start();
             node.ticker.scheduleWithFixedDelay(node::refreshMetrics, 0, 10, TimeUnit.SECONDS);
             if (config.readPlanEnabled()) node.schedulePlans();
             if (config.pushPort() >= 0) node.startPushListener();
@@ -247,6 +262,7 @@ public final class HeadendNode implements AutoCloseable {
         try {
             services.metrics().refresh(services.jobs(), services.planner(), () -> new InvocationCounters(db.dataSource()).lowestHeadroom(),
                     () -> dbHealth.state().up());
+            if (dbHealth.state().up()) delivery.refreshGauges();
         } catch (RuntimeException e) {
             log.debug("metrics refresh failed: {}", e.getMessage());
         }
@@ -295,7 +311,7 @@ public final class HeadendNode implements AutoCloseable {
     public void close() {
         log.info("head-end node {} stopping", config.nodeId());
         for (AutoCloseable c : List.<AutoCloseable>of(api, () -> { if (push != null) push.close(); }, () -> ticker.shutdownNow(), () -> worker.stop(Duration.ofSeconds(20)),
-                readWriter, callbacks, pool, connector, counterStore, () -> dbExecutor.shutdown(), dbHealth, db)) {
+                readWriter, delivery, pool, connector, counterStore, () -> dbExecutor.shutdown(), dbHealth, db)) {
             try {
                 c.close();
             } catch (Exception e) {

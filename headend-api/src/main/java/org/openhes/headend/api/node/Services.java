@@ -20,5 +20,11 @@ public record Services(Database db, DatabaseHealth dbHealth, MeterRegistry meter
                        ReadPlanner planner, EventStore events, Tokens tokens, HeadendMetrics metrics, JobWorker worker,
                        InstantSource clock, ZoneId zone, Throttles throttles,
                        org.openhes.headend.api.jobs.TraceLog traces, org.openhes.headend.scheduler.guard.Guard guard,
-                       org.openhes.headend.scheduler.reads.IntervalStore intervals) {
+                       org.openhes.headend.scheduler.reads.IntervalStore intervals, Delivery delivery) {
+
+    /** The feed and the platform's subscriptions to it; {@code wake} tells the node's delivery loop to look now. */
+    public record Delivery(org.openhes.headend.scheduler.delivery.FeedStore feed,
+                           org.openhes.headend.scheduler.delivery.SubscriptionStore subscriptions,
+                           org.openhes.headend.api.http.FeedItems items, int maxBatch, Runnable wake) {
+    }
 }
