@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's delivery thread: command callbacks, then subscription batches, round after round while
  * there is work, else every {@code delivery.poll} or when woken (a command ended on this node). Once a
- * minute it sweeps what retention allows and refreshes the delivery gauges.
+ * minute it sweeps what retention allows. The node's metrics ticker calls {@link #refreshGauges}.
  */
 public final class DeliveryLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryLoop.class);
@@ -107,14 +107,13 @@ public final class DeliveryLoop implements AutoCloseable {
         int swept = feed.sweep(now.minus(settings.feedRetention()), 50_000);
         outbox.sweep(now.minus(settings.feedRetention()), 50_000);
         if (swept > 0) log.info("feed: {} entries older than {} removed", swept, settings.feedRetention());
-        refreshGauges();
     }
 
     /** The delivery gauges (callbacks pending and dead, subscriptions by state, the worst lag). */
     public void refreshGauges() {
         CallbackOutbox.Counts c = outbox.counts();
-        long[] subs = subscriptions.activeAndDead();
-        metrics.delivery(c.pending(), c.dead(), subs[0], subs[1], subscriptions.maxLagSeconds());
+        SubscriptionDelivery.Health h = subscriptions.health();
+        metrics.delivery(c.pending(), c.dead(), h.active(), h.dead(), h.maxLagSeconds());
     }
 
     @Override

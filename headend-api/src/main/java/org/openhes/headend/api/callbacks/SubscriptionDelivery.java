@@ -102,24 +102,24 @@ final class SubscriptionDelivery {
         return 0;
     }
 
-    /** Seconds the most lagging active subscription is behind (the age of its oldest undelivered entry); 0 when none is. */
-    double maxLagSeconds() {
+    /** What operations watch: subscriptions by state, and how far the most lagging active one is behind. */
+    record Health(long active, long dead, double maxLagSeconds) {
+    }
+
+    /** The lag is the age of an active subscription's oldest undelivered entry (one indexed look-up each). */
+    Health health() {
         Instant now = clock.instant();
+        long active = 0, dead = 0;
         double worst = 0;
         for (Subscription s : subscriptions.list()) {
-            if (s.state() != Subscription.State.ACTIVE) continue;
+            if (s.state() == Subscription.State.DEAD) {
+                dead++;
+                continue;
+            }
+            active++;
             var oldest = feed.oldestPending(s.cursor(), s.kinds());
             if (oldest.isPresent()) worst = Math.max(worst, Math.max(0, Duration.between(oldest.get(), now).toMillis() / 1000.0));
         }
-        return worst;
-    }
-
-    /** Subscriptions by state. */
-    long[] activeAndDead() {
-        long active = 0, dead = 0;
-        for (Subscription s : subscriptions.list()) {
-            if (s.state() == Subscription.State.ACTIVE) active++; else dead++;
-        }
-        return new long[] {active, dead};
+        return new Health(active, dead, worst);
     }
 }

@@ -5,7 +5,6 @@ import static org.openhes.headend.api.http.Json.JSON;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
@@ -119,15 +118,7 @@ final class CommandRequests {
     }
 
     private static String callback(JsonNode b) {
-        String callback = b.hasNonNull("callbackUrl") ? b.get("callbackUrl").asText() : null;
-        if (callback == null) return null;
-        try {
-            URI u = URI.create(callback);
-            if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) throw new IllegalArgumentException();
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.badRequest("callbackUrl", "callbackUrl must be an http(s) URL");
-        }
-        return callback;
+        return b.hasNonNull("callbackUrl") ? Params.httpUrl("callbackUrl", b.get("callbackUrl").asText()) : null;
     }
 
     /**

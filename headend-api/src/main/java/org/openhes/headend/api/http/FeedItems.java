@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.delivery.FeedEntry;
-import org.openhes.headend.scheduler.delivery.FeedKind;
 import org.openhes.headend.scheduler.events.EventStore;
 import org.openhes.headend.scheduler.reads.IndexRead;
 import org.openhes.headend.scheduler.reads.ReadStore;
@@ -31,47 +30,48 @@ public final class FeedItems {
     }
 
     public List<Map<String, Object>> render(List<FeedEntry> entries) {
-        Map<String, Object> data = new HashMap<>();
-        List<ReadStore.Capture> captures = new ArrayList<>();
+        Map<FeedEntry, ReadStore.Capture> captureOf = new HashMap<>();
         List<Long> eventIds = new ArrayList<>();
         List<UUID> commandIds = new ArrayList<>();
         for (FeedEntry e : entries) {
             switch (e.kind()) {
-                case DAILY_READ, ON_DEMAND_READ -> captures.add(ReadStore.captureRef(e.meterId(), e.ref()));
+                case DAILY_READ, ON_DEMAND_READ -> captureOf.put(e, ReadStore.captureRef(e.meterId(), e.ref()));
                 case EVENT -> eventIds.add(Long.parseLong(e.ref()));
                 case COMMAND_RESULT -> commandIds.add(UUID.fromString(e.ref()));
             }
         }
-        Map<String, List<IndexRead>> byCapture = new HashMap<>();
-        for (IndexRead r : reads.captures(captures)) {
-            byCapture.computeIfAbsent(captureKey(r.meterId(), r.capturedAt().toString(), r.source().name()), k -> new ArrayList<>()).add(r);
+        Map<ReadStore.Capture, List<IndexRead>> byCapture = new HashMap<>();
+        for (IndexRead r : reads.captures(List.copyOf(captureOf.values()))) {
+            byCapture.computeIfAbsent(new ReadStore.Capture(r.meterId(), r.capturedAt(), r.source()), k -> new ArrayList<>()).add(r);
         }
-        for (EventStore.Event ev : events.findAll(eventIds)) data.put(FeedKind.EVENT + "|" + ev.id(), EventResource.eventJson(ev));
-        for (CommandStore.Command c : commands.findAll(commandIds).values()) {
-            data.put(FeedKind.COMMAND_RESULT + "|" + c.id(), CommandResource.commandJson(c));
-        }
+        Map<String, EventStore.Event> eventById = new HashMap<>();
+        for (EventStore.Event ev : events.findAll(eventIds)) eventById.put(Long.toString(ev.id()), ev);
+        Map<UUID, CommandStore.Command> commandById = commands.findAll(commandIds);
+
         List<Map<String, Object>> out = new ArrayList<>(entries.size());
         for (FeedEntry e : entries) {
-            Object d = switch (e.kind()) {
+            Object data = switch (e.kind()) {
                 case DAILY_READ, ON_DEMAND_READ -> {
-                    ReadStore.Capture k = ReadStore.captureRef(e.meterId(), e.ref());
-                    List<IndexRead> rs = byCapture.get(captureKey(k.meterId(), k.capturedAt().toString(), k.source().name()));
+                    List<IndexRead> rs = byCapture.get(captureOf.get(e));
                     yield rs == null ? null : DailyReadResource.group(rs).get(0);
                 }
-                case EVENT, COMMAND_RESULT -> data.get(e.kind() + "|" + e.ref());
+                case EVENT -> {
+                    EventStore.Event ev = eventById.get(e.ref());
+                    yield ev == null ? null : EventResource.eventJson(ev);
+                }
+                case COMMAND_RESULT -> {
+                    CommandStore.Command c = commandById.get(UUID.fromString(e.ref()));
+                    yield c == null ? null : CommandResource.commandJson(c);
+                }
             };
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("cursor", e.position().toString());
             item.put("kind", e.kind().wireName());
             item.put("meterId", e.meterId());
             item.put("at", e.createdAt().toString());
-            item.put("data", d);
+            item.put("data", data);
             out.add(item);
         }
         return out;
-    }
-
-    private static String captureKey(String meterId, String at, String source) {
-        return meterId + "|" + at + "|" + source;
     }
 }

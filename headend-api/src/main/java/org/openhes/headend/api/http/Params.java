@@ -1,5 +1,6 @@
 package org.openhes.headend.api.http;
 
+import java.net.URI;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.openhes.headend.scheduler.meters.Ean;
@@ -32,6 +33,17 @@ final class Params {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw ApiProblem.badRequest(field, field + " must be a number (was " + v + ")");
+        }
+    }
+
+    /** An absolute http or https URL (a callback's or a subscription's); anything else could never be delivered. */
+    static String httpUrl(String field, String v) {
+        try {
+            URI u = URI.create(v);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) throw new IllegalArgumentException();
+            return v;
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest(field, field + " must be an absolute http(s) URL (was " + v + ")");
         }
     }
 }

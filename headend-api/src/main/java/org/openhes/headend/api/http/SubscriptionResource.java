@@ -2,7 +2,6 @@ package org.openhes.headend.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import java.net.URI;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -45,7 +44,7 @@ final class SubscriptionResource {
     /** {url, kinds, from: "now" (default) | "earliest" | a cursor, batchSize}. */
     void create(Context ctx, String caller) {
         JsonNode b = Json.body(ctx, "url", "kinds", "from", "batchSize");
-        String url = callbackUrl(Json.text(b, "url"));
+        String url = Params.httpUrl("url", Json.text(b, "url"));
         List<FeedKind> kinds = kinds(b.get("kinds"));
         int batch = DEFAULT_BATCH;
         if (b.hasNonNull("batchSize")) {
@@ -135,17 +134,6 @@ final class SubscriptionResource {
             }
         }
         return List.copyOf(out);
-    }
-
-    /** An absolute http(s) URL; anything else could never be delivered. */
-    static String callbackUrl(String v) {
-        try {
-            URI u = new URI(v);
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) throw new IllegalArgumentException();
-            return v;
-        } catch (Exception e) {
-            throw new ApiProblem(422, "Unacceptable value", "url must be an absolute http or https URL (was " + v + ")", "url");
-        }
     }
 
     static Map<String, Object> json(Subscription s) {

@@ -1,15 +1,13 @@
 package org.openhes.headend.api.journey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.openhes.headend.api.journey.ServeNodes.awaitReady;
+import static org.openhes.headend.api.journey.ServeNodes.call;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.StringWriter;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.openhes.headend.api.cli.HeadendCli;
 import org.openhes.headend.simulator.SimulatedFleet;
 import org.openhes.headend.simulator.SimulatorConfig;
 
@@ -32,59 +29,8 @@ import org.openhes.headend.simulator.SimulatorConfig;
  * (the simulated meters reject replays, which would show as failed sessions).
  */
 class NodeDeathTest {
-    static final String TOKEN = "node-death-admin-token-0123456789";
     static final ObjectMapper JSON = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    Process node(String id, int port, String dbUrl, Path logs) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                HeadendCli.class.getName(), "serve");
-        Map<String, String> env = pb.environment();
-        env.put("HEADEND_NODE_ID", id);
-        env.put("HEADEND_HTTP_HOST", "127.0.0.1");
-        env.put("HEADEND_HTTP_PORT", String.valueOf(port));
-        env.put("HEADEND_PUSH_PORT", "-1");
-        env.put("HEADEND_DB_URL", dbUrl);
-        env.put("HEADEND_DB_POOL", "6");
-        env.put("HEADEND_ADMIN_TOKEN", TOKEN);
-        env.put("HEADEND_MASTER_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
-        env.put("HEADEND_READ_PLAN_ENABLED", "false");
-        env.put("HEADEND_WORKER_LEASE", "3s");
-        env.put("HEADEND_WORKER_POLL", "100ms");
-        env.put("HEADEND_POOL_MAX_SESSIONS", "40");
-        env.put("HEADEND_RETRY_BASE", "500ms");
-        env.put("HEADEND_RETRY_MAX", "2s");
-        return pb.redirectErrorStream(true).redirectOutput(logs.resolve(id + ".log").toFile()).start();
-    }
-
-    HttpResponse<String> call(int port, String method, String path, String body, String type) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30));
-        if (type != null) b.header("Content-Type", type);
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    void awaitReady(int port, Process p, Path logs) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < until) {
-            assertThat(p.isAlive()).as("node on %d died: see %s", port, logs).isTrue();
-            try {
-                if (call(port, "GET", "/health/ready", null, null).statusCode() == 200) return;
-            } catch (java.io.IOException notYet) {
-                // starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("node on " + port + " not ready: see " + logs);
-    }
+    static final Map<String, String> RETRIES = Map.of("HEADEND_RETRY_BASE", "500ms", "HEADEND_RETRY_MAX", "2s");
 
     @Test
     void theSurvivorFinishesTheWorkOfAKilledNode() throws Exception {
@@ -94,10 +40,10 @@ class NodeDeathTest {
              SimulatedFleet fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(meters).port(0)
                      .latency(Duration.ofMillis(250), Duration.ofMillis(50)).build())) {
             String url = pg.getJdbcUrl("postgres", "postgres");
-            int portA = freePort(), portB = freePort();
-            Process a = node("node-a", portA, url, logs);
+            int portA = ServeNodes.freePort(), portB = ServeNodes.freePort();
+            Process a = ServeNodes.start("node-a", portA, url, logs, RETRIES);
             awaitReady(portA, a, logs); // node A migrates the schema first
-            Process b = node("node-b", portB, url, logs);
+            Process b = ServeNodes.start("node-b", portB, url, logs, RETRIES);
             try {
                 awaitReady(portB, b, logs);
                 StringWriter csv = new StringWriter();

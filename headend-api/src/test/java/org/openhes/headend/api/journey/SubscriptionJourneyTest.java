@@ -188,7 +188,7 @@ class SubscriptionJourneyTest {
         assertThat(get("/api/v1/subscriptions/" + id, platform).get("state").asText()).isEqualTo("ACTIVE");
 
         // Bad requests say what was wrong; an operator may not subscribe; an unknown id is 404.
-        assertThat(send("POST", "/api/v1/subscriptions", platform, "{\"url\":\"ftp://x/y\"}", "application/json").statusCode()).isEqualTo(422);
+        assertThat(send("POST", "/api/v1/subscriptions", platform, "{\"url\":\"ftp://x/y\"}", "application/json").statusCode()).isEqualTo(400);
         assertThat(send("POST", "/api/v1/subscriptions", platform, "{\"url\":\"" + receiverUrl + "\",\"kinds\":[\"gossip\"]}", "application/json")
                 .body()).contains("unknown kind gossip");
         assertThat(send("POST", "/api/v1/subscriptions", platform, "{\"url\":", "application/json").statusCode()).isEqualTo(400);

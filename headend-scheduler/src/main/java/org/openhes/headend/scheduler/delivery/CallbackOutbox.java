@@ -129,36 +129,6 @@ public final class CallbackOutbox {
         });
     }
 
-    /** A callback's state as an operator sees it (state, attempts, last error), if the command had one. */
-    public record View(String state, int attempts, String lastError, Instant deliveredAt) {
-    }
-
-    public java.util.Optional<View> find(UUID commandId) {
-        return Sql.tx(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT state, attempts, last_error, delivered_at FROM command_callbacks WHERE command_id = ?")) {
-                ps.setObject(1, commandId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return java.util.Optional.<View>empty();
-                    return java.util.Optional.of(new View(rs.getString(1), rs.getInt(2), rs.getString(3),
-                            rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()));
-                }
-            }
-        });
-    }
-
-    /** Puts dead callbacks back to be tried again from the first attempt (after the receiver was fixed); returns how many. */
-    public int retryDead() {
-        Instant now = clock.instant();
-        return Sql.tx(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE command_callbacks SET state = 'PENDING', attempts = 0, next_attempt_at = ? WHERE state = 'DEAD'")) {
-                ps.setTimestamp(1, Sql.ts(now));
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     /** Deletes delivered callbacks older than {@code before}, at most {@code limit}. */
     public int sweep(Instant before, int limit) {
         return Sql.tx(ds, c -> {

@@ -49,7 +49,7 @@ public final class EventStore {
                 ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                 List<Event> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)));
+                    while (rs.next()) out.add(event(rs));
                 }
                 return out;
             }
@@ -69,7 +69,7 @@ public final class EventStore {
                 ps.setInt(4, limit);
                 List<Event> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5)));
+                    while (rs.next()) out.add(event(rs));
                 }
                 return out;
             }
@@ -88,5 +88,9 @@ public final class EventStore {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    private static Event event(ResultSet rs) throws java.sql.SQLException {
+        return new Event(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5));
     }
 }

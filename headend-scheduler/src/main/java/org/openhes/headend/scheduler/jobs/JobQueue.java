@@ -431,6 +431,9 @@ public final class JobQueue {
         });
     }
 
+    private record DeadCommand(UUID id, String meterId, String error) {
+    }
+
     /**
      * Gives back the jobs of nodes whose lease expired (they crashed or lost the database). A job whose
      * attempts are spent is dead, and so is its command: FAILED, announced like any other end.
@@ -439,7 +442,7 @@ public final class JobQueue {
         return Sql.tx(ds, c -> {
             Instant now = clock.instant();
             int expired = 0;
-            List<Object[]> deadCommands = new ArrayList<>();
+            List<DeadCommand> deadCommands = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE jobs SET state = CASE WHEN attempts >= max_attempts THEN 'DEAD' ELSE 'QUEUED' END,
                                     last_failure = 'lease of ' || lease_owner || ' expired', last_failure_kind = 'LEASE_EXPIRED',
@@ -456,26 +459,28 @@ public final class JobQueue {
                         expired++;
                         UUID command = rs.getObject(2, UUID.class);
                         if ("DEAD".equals(rs.getString(1)) && command != null) {
-                            deadCommands.add(new Object[] {command, rs.getString(3), rs.getString(4)});
+                            deadCommands.add(new DeadCommand(command, rs.getString(3), "LEASE_EXPIRED: " + rs.getString(4) + " on its last attempt"));
                         }
                     }
                 }
             }
-            for (Object[] d : deadCommands) {
-                String error = "LEASE_EXPIRED: " + d[2] + " on its last attempt";
-                try (PreparedStatement ps = c.prepareStatement("UPDATE commands SET status = 'FAILED', error = ?, updated_at = ? WHERE id = ?");
-                     PreparedStatement h = c.prepareStatement("INSERT INTO command_history VALUES (?, ?, 'FAILED', ?)")) {
-                    ps.setString(1, error);
+            if (deadCommands.isEmpty()) return expired;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE commands SET status = 'FAILED', error = ?, updated_at = ? WHERE id = ?");
+                 PreparedStatement h = c.prepareStatement("INSERT INTO command_history VALUES (?, ?, 'FAILED', ?)")) {
+                for (DeadCommand d : deadCommands) {
+                    ps.setString(1, d.error());
                     ps.setTimestamp(2, Sql.ts(now));
-                    ps.setObject(3, d[0]);
-                    ps.executeUpdate();
-                    h.setObject(1, d[0]);
+                    ps.setObject(3, d.id());
+                    ps.addBatch();
+                    h.setObject(1, d.id());
                     h.setTimestamp(2, Sql.ts(now));
-                    h.setString(3, error);
-                    h.executeUpdate();
+                    h.setString(3, d.error());
+                    h.addBatch();
                 }
-                commandEnded(c, (UUID) d[0], (String) d[1], now);
+                ps.executeBatch();
+                h.executeBatch();
             }
+            for (DeadCommand d : deadCommands) commandEnded(c, d.id(), d.meterId(), now);
             return expired;
         });
     }
