@@ -29,6 +29,11 @@ public final class ApiProblem extends RuntimeException {
         return new ApiProblem(400, "Invalid request", detail, field);
     }
 
+    /** A well-formed request whose value is refused (out of range, in the past): 422. */
+    public static ApiProblem unacceptable(String field, String detail) {
+        return new ApiProblem(422, "Unacceptable value", detail, field);
+    }
+
     public static ApiProblem notFound(String what) {
         return new ApiProblem(404, "Not found", what, null);
     }

@@ -19,9 +19,10 @@ import org.openhes.headend.scheduler.meters.Meter;
 
 /**
  * One command request, as the API takes it alone or as a line of a bulk order: its fields checked
- * (each refusal names the field), then passed through the disconnection guard — refused (422 naming
- * the rule), held until a window ends, turned into a protected customer's power limit, or overridden
- * by an engineer or an admin with a reason.
+ * (each refusal names the field: 400 when malformed, 422 when a well-formed value is out of range),
+ * then passed through the disconnection guard — refused (422 naming the rule), held until a window
+ * ends, turned into a protected customer's power limit, or overridden by an engineer or an admin with
+ * a reason.
  */
 final class CommandRequests {
     static final Set<String> COMMAND_TYPES = Set.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE",
@@ -46,10 +47,10 @@ final class CommandRequests {
         ObjectNode params = params(type, b);
         Instant now = clock.instant();
         Instant deadline = instant(b, "deadline");
-        if (deadline != null && !deadline.isAfter(now)) throw ApiProblem.badRequest("deadline", "deadline is in the past");
+        if (deadline != null && !deadline.isAfter(now)) throw ApiProblem.unacceptable("deadline", "deadline is in the past");
         Instant notBefore = instant(b, "notBefore");
         if (notBefore != null && deadline != null && !notBefore.isBefore(deadline)) {
-            throw ApiProblem.badRequest("notBefore", "notBefore must be before the deadline");
+            throw ApiProblem.unacceptable("notBefore", "notBefore must be before the deadline");
         }
         String callback = callback(b);
         String overrideReason = overrideReason(b, caller, type);
@@ -83,7 +84,7 @@ final class CommandRequests {
                 }
                 long w = b.get("watts").asLong();
                 if (w < MeterCommands.MIN_POWER_LIMIT_W || w > MeterCommands.MAX_POWER_LIMIT_W) {
-                    throw ApiProblem.badRequest("watts", "power limit must be between " + MeterCommands.MIN_POWER_LIMIT_W + " and "
+                    throw ApiProblem.unacceptable("watts", "power limit must be between " + MeterCommands.MIN_POWER_LIMIT_W + " and "
                             + MeterCommands.MAX_POWER_LIMIT_W + " W (was " + w + ")");
                 }
                 params.put("watts", w);
@@ -97,7 +98,7 @@ final class CommandRequests {
                     throw ApiProblem.badRequest("amount", "amount must be a decimal such as \"12.34\"");
                 }
                 if (amount.scale() > 2 || amount.abs().compareTo(new BigDecimal("1000000")) >= 0) {
-                    throw ApiProblem.badRequest("amount", "amount must have at most 2 decimals and be below 1000000");
+                    throw ApiProblem.unacceptable("amount", "amount must have at most 2 decimals and be below 1000000");
                 }
                 String currency = b.path("currency").asText("EUR");
                 if (!currency.matches("[A-Z]{3}")) throw ApiProblem.badRequest("currency", "currency must be an ISO 4217 code such as EUR");

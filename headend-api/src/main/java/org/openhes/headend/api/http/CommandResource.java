@@ -85,6 +85,7 @@ public final class CommandResource {
         return j;
     }
 
+    /** A command by id, with an ETag: a client polling it with If-None-Match is answered 304 until it changes. */
     void get(Context ctx, String caller) {
         UUID id;
         try {
@@ -92,6 +93,6 @@ public final class CommandResource {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("id", "command id must be a UUID");
         }
-        ctx.json(commandJson(commands.find(id).orElseThrow(() -> ApiProblem.notFound("unknown command " + id))));
+        Conditional.json(ctx, commandJson(commands.find(id).orElseThrow(() -> ApiProblem.notFound("unknown command " + id))));
     }
 }

@@ -36,10 +36,13 @@ final class JobResource {
         ctx.json(Pages.keyset(found, limit, j -> String.valueOf(j.id()), j -> j));
     }
 
-    /** A dead job queued again with its attempts reset; 409 when it is not dead. */
+    /** A dead job queued again with its attempts reset; 404 when there is no such job, 409 when it is not dead. */
     void requeue(Context ctx, String caller) {
         long id = longParam("id", ctx.pathParam("id"));
-        if (!jobs.requeue(id)) throw new ApiProblem(409, "Not dead", "job " + id + " is not dead (only dead jobs can be re-queued)", "id");
+        if (!jobs.requeue(id)) {
+            if (jobs.find(id) == null) throw ApiProblem.notFound("unknown job " + id);
+            throw new ApiProblem(409, "Not dead", "job " + id + " is not dead (only dead jobs can be re-queued)", "id");
+        }
         events.audit(clock.instant(), caller, "job.requeue", String.valueOf(id), null);
         worker.nudge();
         ctx.json(jobs.find(id));

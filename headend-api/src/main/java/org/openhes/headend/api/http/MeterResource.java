@@ -58,7 +58,7 @@ final class MeterResource {
         if (problem != null) throw ApiProblem.badRequest(fieldOf(problem), problem);
         meters.upsertAll(List.of(new MeterRegistry.Registration(m, secrets)));
         events.audit(clock.instant(), caller, "meter.upsert", m.id(), null);
-        ctx.status(201).json(meterJson(m));
+        ctx.status(201).header("Location", "/api/v1/meters/" + m.id()).json(meterJson(m));
     }
 
     /** The body field a registry problem is about (the registry speaks of CSV columns). */

@@ -34,7 +34,7 @@ final class ReadRunResource {
         this.zone = zone;
     }
 
-    /** {"date": today by default, "spread": how long to spread the jobs over}; 201 when created, 200 when it existed. */
+    /** {"date": today by default, "spread": how long to spread the jobs over}; 201 when created, 200 when it existed, Location naming the run either way. */
     void create(Context ctx, String caller) {
         JsonNode b = ctx.body().isBlank() ? JSON.createObjectNode() : body(ctx, "date", "spread");
         LocalDate date = b.hasNonNull("date") ? date("date", b.get("date").asText()) : clock.instant().atZone(zone).toLocalDate();
@@ -47,7 +47,7 @@ final class ReadRunResource {
         ReadPlanner.ReadRun run = planner.createRun(date, clock.instant(), spread.isZero() ? Duration.ofSeconds(1) : spread);
         events.audit(clock.instant(), caller, "read-run.create", date.toString(), "run " + run.id());
         worker.nudge();
-        ctx.status(run.created() ? 201 : 200).json(runJson(planner.progress(run.id()).orElseThrow()));
+        ctx.status(run.created() ? 201 : 200).header("Location", "/api/v1/read-runs/" + run.id()).json(runJson(planner.progress(run.id()).orElseThrow()));
     }
 
     static Map<String, Object> runJson(ReadPlanner.Progress p) {
@@ -61,8 +61,9 @@ final class ReadRunResource {
         return j;
     }
 
+    /** A run's progress, with an ETag: a client polling it with If-None-Match is answered 304 until it moves. */
     void get(Context ctx, String caller) {
         long id = longParam("id", ctx.pathParam("id"));
-        ctx.json(runJson(planner.progress(id).orElseThrow(() -> ApiProblem.notFound("unknown read run " + id))));
+        Conditional.json(ctx, runJson(planner.progress(id).orElseThrow(() -> ApiProblem.notFound("unknown read run " + id))));
     }
 }

@@ -51,7 +51,7 @@ final class SubscriptionResource {
             if (!b.get("batchSize").isInt()) throw ApiProblem.badRequest("batchSize", "batchSize must be an integer");
             batch = b.get("batchSize").asInt();
             if (batch < 1 || batch > maxBatch) {
-                throw new ApiProblem(422, "Unacceptable value", "batchSize must be between 1 and " + maxBatch + " (was " + batch + ")", "batchSize");
+                throw ApiProblem.unacceptable("batchSize", "batchSize must be between 1 and " + maxBatch + " (was " + batch + ")");
             }
         }
         String from = b.hasNonNull("from") ? b.get("from").asText() : "now";
@@ -108,7 +108,7 @@ final class SubscriptionResource {
         try {
             id = UUID.fromString(ctx.pathParam("id"));
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.notFound("unknown subscription " + ctx.pathParam("id"));
+            throw ApiProblem.badRequest("id", "subscription id must be a UUID");
         }
         return subscriptions.find(id).orElseThrow(() -> ApiProblem.notFound("unknown subscription " + id));
     }
@@ -130,7 +130,7 @@ final class SubscriptionResource {
             try {
                 out.add(FeedKind.of(k.asText()));
             } catch (IllegalArgumentException e) {
-                throw new ApiProblem(422, "Unacceptable value", e.getMessage(), "kinds");
+                throw ApiProblem.unacceptable("kinds", e.getMessage());
             }
         }
         return List.copyOf(out);

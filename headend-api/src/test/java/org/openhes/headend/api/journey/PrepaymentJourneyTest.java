@@ -249,7 +249,7 @@ class PrepaymentJourneyTest {
         assertThat(badJson.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badJson.body()).get("detail").asText()).contains("malformed JSON");
         HttpResponse<String> range = send("POST", meter, platform, "{\"type\":\"SET_POWER_LIMIT\",\"watts\":50}", "application/json", null);
-        assertThat(range.statusCode()).isEqualTo(400);
+        assertThat(range.statusCode()).isEqualTo(422);
         assertThat(JSON.readTree(range.body()).get("field").asText()).isEqualTo("watts");
         HttpResponse<String> amount = send("POST", meter, platform, "{\"type\":\"DISPLAY_BALANCE\",\"amount\":\"12.345\"}", "application/json", null);
         assertThat(JSON.readTree(amount.body()).get("field").asText()).isEqualTo("amount");
@@ -261,7 +261,7 @@ class PrepaymentJourneyTest {
         HttpResponse<String> wrongType = send("POST", meter, platform, "{\"type\":\"SET_POWER_LIMIT\",\"watts\":\"lots\"}", "application/json", null);
         assertThat(JSON.readTree(wrongType.body()).get("field").asText()).isEqualTo("watts");
         HttpResponse<String> negative = send("POST", meter, platform, "{\"type\":\"SET_POWER_LIMIT\",\"watts\":-2300}", "application/json", null);
-        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(negative.statusCode()).isEqualTo(422);
         HttpResponse<String> huge = send("POST", meter, platform, "{\"type\":\"" + "x".repeat(65 * 1024 * 1024) + "\"}", "application/json", null);
         assertThat(huge.statusCode()).isEqualTo(413);
         HttpResponse<String> badImport = send("POST", "/api/v1/meters/import", ADMIN, "id;host\n1;2\n", "text/csv", null);
