@@ -2,8 +2,11 @@ package org.openhes.headend.api.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.openhes.headend.api.node.Services;
 import org.openhes.headend.scheduler.commands.CommandStore;
@@ -52,6 +55,7 @@ public final class HttpApi implements AutoCloseable {
         FeedResource feed = new FeedResource(s.delivery().feed(), s.delivery().items());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(Json.JSON, false));
             config.http.maxRequestSize = 64L * 1024 * 1024;
             config.requestLogger.http((ctx, ms) -> s.metrics().httpRequest(routeOf(ctx), ctx.method().name(), ctx.statusCode(),
                     Duration.ofNanos((long) (ms * 1_000_000))));
@@ -96,6 +100,7 @@ public final class HttpApi implements AutoCloseable {
             r.get("/api/v1/feed", auth.guard(WATCHERS, feed::page));
 
             r.exception(ApiProblem.class, Problems::refused);
+            r.exception(HttpResponseException.class, Problems::server);
             r.exception(CommandStore.IdempotencyConflict.class, Problems::idempotencyConflict);
             r.exception(Exception.class, (e, ctx) -> {
                 if (!gate.refuse(e, ctx)) failed(e, ctx);
@@ -111,6 +116,13 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route served, as "METHOD /path/{param}" (the contract test holds them to openapi.json). */
+    public List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(p -> p.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method.name() + " " + e.path).sorted().toList();
     }
 
     @Override

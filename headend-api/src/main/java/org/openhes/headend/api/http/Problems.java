@@ -4,6 +4,8 @@ import static org.openhes.headend.api.http.Json.JSON;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import org.openhes.headend.scheduler.commands.CommandStore;
 
 /**
@@ -34,6 +36,13 @@ final class Problems {
     /** The same Idempotency-Key sent with a different request. */
     static void idempotencyConflict(CommandStore.IdempotencyConflict e, Context ctx) {
         write(ctx, 409, "Idempotency conflict", e.getMessage() + ": send a new key for a new request", "Idempotency-Key");
+    }
+
+    /** Javalin's own refusals (a body over the size limit: 413) as problem documents, like every other refusal. */
+    static void server(HttpResponseException e, Context ctx) {
+        String detail = e.getStatus() == 413 ? "the request body is larger than the server accepts (64 MiB): send less, in several requests"
+                : e.getMessage();
+        write(ctx, e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), detail, null);
     }
 
     /** No route for this method and path (unless something already answered). */

@@ -307,6 +307,11 @@ public final class HeadendNode implements AutoCloseable {
         return api.port();
     }
 
+    /** The HTTP routes served, "METHOD /path/{param}". */
+    public java.util.List<String> httpRoutes() {
+        return api.routes();
+    }
+
     @Override
     public void close() {
         log.info("head-end node {} stopping", config.nodeId());

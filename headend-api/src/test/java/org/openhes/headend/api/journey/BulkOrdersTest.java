@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.config.HeadendConfig;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.simulator.SimulatedFleet;
 import org.openhes.headend.simulator.SimulatorConfig;
@@ -30,7 +31,7 @@ class BulkOrdersTest {
         try (SimulatedFleet fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(4).port(0).build());
              HeadendNode node = HeadendNode.start(HeadendConfig.from(FaultyFleetTest.settings(Map.of("admin.token", ADMIN))), Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + node.httpPort();
-            HttpClient http = HttpClient.newHttpClient();
+            HttpClient http = ContractHttpClient.create();
             StringWriter csv = new StringWriter();
             fleet.exportCsv(csv);
             String registry = csv.toString().replaceFirst("(" + fleet.identity(3).ean() + ",.*),cell=C0000", "$1,cell=C0000;customer=protected");

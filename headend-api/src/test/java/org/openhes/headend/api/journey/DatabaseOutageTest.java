@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.config.Settings;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 
 /**
@@ -28,7 +29,7 @@ import org.openhes.headend.api.node.HeadendNode;
 class DatabaseOutageTest {
     static final String TOKEN = "outage-admin-token-0123456789";
     static final Duration QUICK = Duration.ofSeconds(2); // a behaviour bound, not a benchmark: a stall is 5 s or more
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = ContractHttpClient.create();
 
     record Answer(HttpResponse<String> response, Duration took) {
         int status() {

@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.config.Settings;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.scheduler.plans.ReadPlanner;
 import org.openhes.headend.simulator.SimulatedFleet;
@@ -41,7 +42,7 @@ class DatabaseRestartTest {
         EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false).setPort(port).start();
         String url = pg.getJdbcUrl("postgres", "postgres");
         int meters = 150;
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = ContractHttpClient.create();
         try (SimulatedFleet fleet = SimulatedFleet.start(SimulatorConfig.builder().meters(meters).port(0)
                 .latency(Duration.ofMillis(150), Duration.ZERO).build());
              HeadendNode node = HeadendNode.start(HeadendConfig.from(Settings.of(Map.ofEntries(Map.entry("http.port", "0"),

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.config.Settings;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.plans.ReadPlanner;
@@ -77,7 +78,7 @@ class FaultyFleetTest {
                     }
                 }
                 // the dead-letter queue as an operator sees it through the API
-                var dead = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                var dead = ContractHttpClient.create().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                                 "http://127.0.0.1:" + node.httpPort() + "/api/v1/jobs?state=DEAD")).header("Authorization", "Bearer " + DLQ_TOKEN).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(dead.statusCode()).isEqualTo(200);
@@ -102,7 +103,7 @@ class FaultyFleetTest {
             fleet.exportCsv(csv);
             node.services().meters().importCsv(new StringReader(csv.toString()));
             node.services().worker().stop(Duration.ofSeconds(5)); // nothing drains the queue while we fill it
-            var http = java.net.http.HttpClient.newHttpClient();
+            var http = ContractHttpClient.create();
             int accepted = 0, refused = 0;
             java.util.List<String> ids = new java.util.ArrayList<>();
             // 20 requests at once against a bound of 3: concurrent acceptances must not overshoot it

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.config.HeadendConfig;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.simulator.MeterState;
@@ -38,7 +39,7 @@ class GuardJourneyTest {
     static final ZoneId BXL = ZoneId.of("Europe/Brussels");
     static final String ADMIN = "admin-token-for-the-guard-test";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient http = HttpClient.newHttpClient();
+    static final HttpClient http = ContractHttpClient.create();
     /** Saturday 5 December 2026, 10:00 in Brussels, ticking. */
     static final Instant SATURDAY = LocalDateTime.parse("2026-12-05T10:00").atZone(BXL).toInstant();
     static final Clock CLOCK = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), SATURDAY));

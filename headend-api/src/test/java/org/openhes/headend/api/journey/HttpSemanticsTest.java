@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.config.HeadendConfig;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.scheduler.meters.Ean;
 import org.openhes.headend.simulator.SimulatedFleet;
@@ -35,7 +36,7 @@ import org.openhes.headend.simulator.SimulatorConfig;
 class HttpSemanticsTest {
     static final String ADMIN = "admin-token-for-the-semantics-test";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient http = HttpClient.newHttpClient();
+    static final HttpClient http = ContractHttpClient.create();
     static SimulatedFleet fleet;
     static HeadendNode node;
     /** A meter address that accepts connections and never answers: its reads stay pending (each attempt waits the response timeout), then die. */

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.cli.HeadendCli;
+import org.openhes.headend.api.contract.ContractHttpClient;
 
 /**
  * {@code serve} without db.url, killed with SIGKILL, then started again at once in the same data
@@ -25,7 +26,7 @@ import org.openhes.headend.api.cli.HeadendCli;
  */
 class KilledServeRestartTest {
     static final String TOKEN = "killed-serve-admin-token-0123456789";
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpClient http = ContractHttpClient.create();
     final List<Process> nodes = new ArrayList<>();
 
     static int freePort() throws Exception {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.config.HeadendConfig;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.scheduler.plans.ReadPlanner;
 import org.openhes.headend.scheduler.reads.StoredInterval;
@@ -38,7 +39,7 @@ class LoadProfileJourneyTest {
     static final ZoneId BXL = ZoneId.of("Europe/Brussels");
     static final String ADMIN = "admin-token-for-the-load-profile-test";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient http = HttpClient.newHttpClient();
+    static final HttpClient http = ContractHttpClient.create();
 
     /** The system clock moved by an offset the test sets (the worker's polls and leases keep running). */
     static final class ShiftedClock extends Clock {

@@ -11,11 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.openhes.headend.api.cli.HeadendCli;
+import org.openhes.headend.api.contract.ContractHttpClient;
 
 /** `headend serve` nodes as separate processes on one database, for tests that kill them. */
 final class ServeNodes {
     static final String TOKEN = "serve-nodes-admin-token-0123456789";
-    static final HttpClient http = HttpClient.newHttpClient();
+    static final HttpClient http = ContractHttpClient.create();
 
     private ServeNodes() {
     }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.openhes.headend.api.callbacks.CallbackSigner;
 import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.config.Settings;
+import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.node.HeadendNode;
 import org.openhes.headend.simulator.SimulatedFleet;
 import org.openhes.headend.simulator.SimulatorConfig;
@@ -43,7 +44,7 @@ class SubscriptionJourneyTest {
     static final String ADMIN = "admin-token-for-the-subscription-test";
     static final String SECRET = "subscription-callback-secret";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient http = HttpClient.newHttpClient();
+    static final HttpClient http = ContractHttpClient.create();
     static final CallbackSigner signer = new CallbackSigner(SECRET.getBytes(StandardCharsets.UTF_8));
     static final List<JsonNode> batches = new CopyOnWriteArrayList<>();
     static final AtomicInteger answer = new AtomicInteger(503);
