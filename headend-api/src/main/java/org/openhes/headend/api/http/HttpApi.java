@@ -52,6 +52,7 @@ public final class HttpApi implements AutoCloseable {
         GuardResource guard = new GuardResource(s.guard(), s.meters(), s.events(), s.clock());
         SubscriptionResource subscriptions = new SubscriptionResource(s.delivery().subscriptions(), s.delivery().feed(), s.events(), s.clock(),
                 s.delivery().maxBatch(), s.delivery().wake());
+        CallbackResource callbacks = new CallbackResource(s.delivery().callbacks(), s.events(), s.clock(), s.delivery().wake());
         FeedResource feed = new FeedResource(s.delivery().feed(), s.delivery().items());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -98,6 +99,8 @@ public final class HttpApi implements AutoCloseable {
             r.post("/api/v1/subscriptions/{id}/resume", auth.guard(WATCHERS, subscriptions::resume));
             r.delete("/api/v1/subscriptions/{id}", auth.guard(SUBSCRIBERS, subscriptions::delete));
             r.get("/api/v1/feed", auth.guard(WATCHERS, feed::page));
+            r.get("/api/v1/callbacks/dead", auth.guard(WATCHERS, callbacks::dead));
+            r.post("/api/v1/callbacks/dead/requeue", auth.guard(WATCHERS, callbacks::requeue));
 
             r.exception(ApiProblem.class, Problems::refused);
             r.exception(HttpResponseException.class, Problems::server);

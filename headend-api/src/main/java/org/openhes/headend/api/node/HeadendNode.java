@@ -170,7 +170,8 @@ public final class HeadendNode implements AutoCloseable {
         FeedStore feed = new FeedStore(db.dataSource());
         SubscriptionStore subscriptions = new SubscriptionStore(db.dataSource(), clock, deliverySettings);
         FeedItems feedItems = new FeedItems(reads, events, commands);
-        this.delivery = new DeliveryLoop(new CallbackOutbox(db.dataSource(), clock, deliverySettings), subscriptions, feed, commands,
+        CallbackOutbox callbacks = new CallbackOutbox(db.dataSource(), clock, deliverySettings);
+        this.delivery = new DeliveryLoop(callbacks, subscriptions, feed, commands,
                 CommandResource::commandJson, feedItems::render, new CallbackSigner(secret.getBytes(StandardCharsets.UTF_8)), metrics,
                 deliverySettings, config.nodeId(), clock);
         JobListener listener = (job, result, finish) -> {
@@ -184,7 +185,7 @@ public final class HeadendNode implements AutoCloseable {
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, dbHealth, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
                 handler.traces(), guard, intervals,
-                new Services.Delivery(feed, subscriptions, feedItems, deliverySettings.maxBatch(), this.delivery::wake));
+                new Services.Delivery(feed, subscriptions, callbacks, feedItems, deliverySettings.maxBatch(), this.delivery::wake));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
     }

@@ -25,6 +25,7 @@ public record Services(Database db, DatabaseHealth dbHealth, MeterRegistry meter
     /** The feed and the platform's subscriptions to it; {@code wake} tells the node's delivery loop to look now. */
     public record Delivery(org.openhes.headend.scheduler.delivery.FeedStore feed,
                            org.openhes.headend.scheduler.delivery.SubscriptionStore subscriptions,
+                           org.openhes.headend.scheduler.delivery.CallbackOutbox callbacks,
                            org.openhes.headend.api.http.FeedItems items, int maxBatch, Runnable wake) {
     }
 }

@@ -221,6 +221,8 @@ class ContractTourTest {
         ok(send("PUT", subPath + "/cursor", platform, "{\"cursor\":\"0-0\"}", "application/json"));
         ok(send("POST", subPath + "/resume", operator, null, null));
         ok(send("GET", "/api/v1/feed?limit=10", platform, null, null));
+        ok(send("GET", "/api/v1/callbacks/dead?limit=10", operator, null, null));
+        ok(send("POST", "/api/v1/callbacks/dead/requeue", platform, null, null));
         assertThat(send("DELETE", subPath, platform, null, null).statusCode()).isEqualTo(204);
 
         Map<String, Long> after = ContractLedger.checked();

@@ -176,8 +176,14 @@ class SubscriptionJourneyTest {
 
         // A receiver that answers 410 Gone: the subscription is dead, operations see it; resumed, it delivers again.
         answer.set(410);
-        send("POST", "/api/v1/meters/" + fleet.identity(2).ean() + "/commands", platform, "{\"type\":\"DISCONNECT\"}", "application/json");
+        String refused = JSON.readTree(send("POST", "/api/v1/meters/" + fleet.identity(2).ean() + "/commands", platform,
+                "{\"type\":\"DISCONNECT\",\"callbackUrl\":\"" + receiverUrl + "\"}", "application/json").body()).get("id").asText();
         await(() -> get("/api/v1/subscriptions/" + id, platform).get("state").asText().equals("DEAD"), Duration.ofSeconds(30));
+        // the command's own callback was refused for good too: dead, listed with why
+        await(() -> get("/api/v1/callbacks/dead", platform).get("items").size() == 1, Duration.ofSeconds(30));
+        JsonNode deadCallback = get("/api/v1/callbacks/dead", platform).get("items").get(0);
+        assertThat(deadCallback.get("commandId").asText()).isEqualTo(refused);
+        assertThat(deadCallback.get("lastError").asText()).isEqualTo("HTTP 410");
         assertThat(get("/api/v1/subscriptions/" + id, platform).get("lastError").asText()).isEqualTo("HTTP 410");
         await(() -> metric("headend_subscriptions{state=\"DEAD\"}") == 1.0, Duration.ofSeconds(25));
         String operator = JSON.readTree(send("POST", "/api/v1/tokens", ADMIN, "{\"name\":\"ops\",\"role\":\"operator\"}", "application/json")
@@ -187,6 +193,12 @@ class SubscriptionJourneyTest {
         assertThat(send("POST", "/api/v1/subscriptions/" + id + "/resume", operator, null, null).statusCode()).isEqualTo(200);
         await(() -> items().stream().anyMatch(i -> i.get("kind").asText().equals("command-result")), Duration.ofSeconds(30));
         assertThat(get("/api/v1/subscriptions/" + id, platform).get("state").asText()).isEqualTo("ACTIVE");
+        // the endpoint fixed, the dead callback is delivered again, signed
+        HttpResponse<String> requeued = send("POST", "/api/v1/callbacks/dead/requeue", operator, null, null);
+        assertThat(JSON.readTree(requeued.body()).get("requeued").asInt()).isEqualTo(1);
+        await(() -> batches.stream().anyMatch(b -> b.has("id") && b.get("id").asText().equals(refused)), Duration.ofSeconds(20));
+        assertThat(get("/api/v1/callbacks/dead", platform).get("items")).isEmpty();
+        assertThat(badSignatures.get()).isZero();
 
         // Bad requests say what was wrong; an operator may not subscribe; an unknown id is 404.
         assertThat(send("POST", "/api/v1/subscriptions", platform, "{\"url\":\"ftp://x/y\"}", "application/json").statusCode()).isEqualTo(400);

@@ -35,6 +35,10 @@ public final class CallbackOutbox {
     }
 
     /** What operations watch. */
+    /** A callback given up: its command, where it was to go, how often it was tried and why it failed last. */
+    public record Dead(UUID commandId, String url, int attempts, String lastError, Instant createdAt) {
+    }
+
     public record Counts(long pending, long dead) {
     }
 
@@ -113,6 +117,39 @@ public final class CallbackOutbox {
                 ps.setObject(4, due.commandId());
                 ps.setInt(5, due.attempt());
                 return ps.executeUpdate() == 1 && dead;
+            }
+        });
+    }
+
+    /** The dead callbacks, oldest first, at most {@code limit}. */
+    public List<Dead> dead(int limit) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT command_id, url, attempts, last_error, created_at FROM command_callbacks
+                     WHERE state = 'DEAD' ORDER BY created_at, command_id LIMIT ?
+                    """)) {
+                ps.setInt(1, limit);
+                List<Dead> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Dead(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3), rs.getString(4),
+                                rs.getTimestamp(5).toInstant()));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Every dead callback delivered again from now, its attempts counted anew (the receiver was fixed). Returns how many. */
+    public int requeueDead() {
+        Instant now = clock.instant();
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE command_callbacks SET state = 'PENDING', attempts = 0, next_attempt_at = ? WHERE state = 'DEAD'
+                    """)) {
+                ps.setTimestamp(1, Sql.ts(now));
+                return ps.executeUpdate();
             }
         });
     }
