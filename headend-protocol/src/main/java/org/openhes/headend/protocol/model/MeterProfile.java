@@ -26,17 +26,19 @@ import java.util.Objects;
  * @param association        the current association object (object list, HLS pass 3/4)
  * @param gasValve           the disconnect control of the gas meter's M-Bus channel (its valve)
  * @param loadProfile        the profile generic of 15-minute intervals (clock, status, A+, A-; its columns read from the meter)
+ * @param pushSetup          the push setup (class 40) whose destination the head-end sets so that alarms reach its listener
  */
 public record MeterProfile(String name, String description, List<String> indexRegisters, String dailyProfile,
                            ProfileAccess dailyProfileAccess, String clock, String disconnector, String limiter,
                            String activePower, String message, int messageMaxLength, String gasIndex,
                            String invocationCounter, int publicClientSap, String tariff, String association,
-                           String gasValve, String loadProfile) {
+                           String gasValve, String loadProfile, String pushSetup) {
     public MeterProfile {
         Objects.requireNonNull(name, "name");
         indexRegisters = List.copyOf(indexRegisters);
         Objects.requireNonNull(dailyProfileAccess, "dailyProfileAccess");
         Objects.requireNonNull(loadProfile, "loadProfile");
+        Objects.requireNonNull(pushSetup, "pushSetup");
     }
 
     /** The shipped default: e-MUCS (the Belgian DSOs' companion specification), as in the project's DLMS notes. */
@@ -72,6 +74,7 @@ public record MeterProfile(String name, String description, List<String> indexRe
         out.add(new ObjectUse("gas valve", gasValve, 70, List.of(2, 3), List.of(), List.of(1, 2)));
         out.add(new ObjectUse("invocation counter", invocationCounter, 1, List.of(2), List.of(), List.of()));
         out.add(new ObjectUse("tariff", tariff, 1, List.of(2), List.of(), List.of()));
+        out.add(new ObjectUse("push setup", pushSetup, 40, List.of(3), List.of(3, 5, 6, 7), List.of()));
         return out;
     }
 }

@@ -31,11 +31,14 @@ import java.util.regex.Pattern;
 public final class MeterProfiles {
     /** The IDIS load profile, for files written before the key existed. */
     static final String DEFAULT_LOAD_PROFILE = "1-0:99.1.0.255";
+    /** The IDIS alarm push setup, for files written before the key existed. */
+    static final String DEFAULT_PUSH_SETUP = "0-4:25.9.0.255";
     /** The profiles shipped in the jar. */
     static final List<String> SHIPPED = List.of("emucs");
     static final List<String> KEYS = List.of("name", "description", "base", "index.registers", "daily.profile",
             "daily.profile.access", "load.profile", "clock", "disconnector", "limiter", "limiter.monitored.value", "message",
-            "message.max.length", "gas.index", "invocation.counter", "public.client.sap", "tariff", "association", "gas.valve");
+            "message.max.length", "gas.index", "invocation.counter", "public.client.sap", "tariff", "association", "gas.valve",
+            "push.setup");
     private static final Pattern OBIS = Pattern.compile("(\\d{1,3})-(\\d{1,3}):(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static volatile MeterProfiles builtIn;
 
@@ -182,7 +185,8 @@ public final class MeterProfiles {
                 f.obis("tariff", base == null ? null : base.tariff()),
                 f.obis("association", base == null ? null : base.association()),
                 f.obis("gas.valve", base == null ? null : base.gasValve()),
-                f.obis("load.profile", base == null ? DEFAULT_LOAD_PROFILE : base.loadProfile()));
+                f.obis("load.profile", base == null ? DEFAULT_LOAD_PROFILE : base.loadProfile()),
+                f.obis("push.setup", base == null ? DEFAULT_PUSH_SETUP : base.pushSetup()));
     }
 
     /** Reads typed values from the properties, falling back to the base profile; errors name the key. */

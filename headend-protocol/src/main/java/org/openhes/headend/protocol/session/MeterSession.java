@@ -19,6 +19,7 @@ public final class MeterSession {
     private final MeterReads reads;
     private final LoadProfileReads loadProfile;
     private final MeterCommands commands;
+    private final PushSetupCommands pushSetup;
     private final MeterInspection inspection;
 
     MeterSession(MeterTarget target, MeterLink link, InvocationCounterStore counters, MeterMetadataCache cache,
@@ -30,6 +31,7 @@ public final class MeterSession {
         this.reads = new MeterReads(association, access, scalers, profiles, clock);
         this.loadProfile = new LoadProfileReads(association, access, scalers, profiles, cache, clock);
         this.commands = new MeterCommands(association, access, scalers, cache);
+        this.pushSetup = new PushSetupCommands(association, access);
         this.inspection = new MeterInspection(association, access);
     }
 
@@ -52,6 +54,11 @@ public final class MeterSession {
 
     public MeterCommands commands() {
         return commands;
+    }
+
+    /** The alarm push setup: where the meter's pushes go. */
+    public PushSetupCommands pushSetup() {
+        return pushSetup;
     }
 
     public AttributeAccess access() {

@@ -26,3 +26,5 @@ invocation.counter = 0-0:43.1.0.255
 public.client.sap = 16
 tariff = 0-0:96.14.0.255
 association = 0-0:40.0.0.255
+# The alarm push setup (class 40): SET_PUSH_SETUP points its destination at this head-end's push listener.
+push.setup = 0-4:25.9.0.255
