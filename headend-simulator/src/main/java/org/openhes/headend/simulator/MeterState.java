@@ -19,6 +19,11 @@ public final class MeterState {
     private long nextInvocationCounter = 1;
     private long clockOffsetMillis;
     private int sessions;
+    private PushSettings push; // null: the meter's factory settings, no destination
+
+    /** What a head-end wrote into the alarm push setup (class 40): destination {@code host:port} and the retry attributes. */
+    public record PushSettings(String destination, int randomisationSeconds, int retries, int repetitionDelaySeconds) {
+    }
 
     MeterState(int controlMode) {
         this.controlMode = controlMode;
@@ -72,6 +77,9 @@ public final class MeterState {
     synchronized void p1Message(String m) { p1Message = m; }
     synchronized void clockOffsetMillis(long ms) { clockOffsetMillis = ms; }
     synchronized void sessionEnded() { sessions++; }
+    /** The alarm push setup as last written, or null when no head-end has set it. */
+    public synchronized PushSettings pushSettings() { return push; }
+    synchronized void pushSettings(PushSettings p) { push = p; }
 
     /** Never lowers: a counter once seen can't be reused. */
     synchronized void acceptedInvocationCounter(long used) {

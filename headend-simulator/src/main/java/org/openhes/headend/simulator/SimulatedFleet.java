@@ -230,6 +230,22 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     /**
+     * Meter {@code i} pushes its alarm to the destination a head-end wrote into its push setup, as a
+     * meter does: nowhere when none was written.
+     *
+     * @throws IOException when the push setup has no destination, or the push cannot be sent
+     */
+    public void pushAlarm(int i, long alarmBits) throws IOException {
+        MeterState.PushSettings push = state(i).pushSettings();
+        if (push == null || push.destination().isEmpty()) throw new IOException("meter " + i + " has no push destination set");
+        String d = push.destination();
+        int colon = d.lastIndexOf(':');
+        if (colon <= 0) throw new IOException("meter " + i + "'s push destination is not host:port: " + d);
+        String host = d.substring(0, colon).replace("[", "").replace("]", "");
+        pushAlarm(i, new InetSocketAddress(host, Integer.parseInt(d.substring(colon + 1))), alarmBits);
+    }
+
+    /**
      * Meter {@code i} opens a connection to {@code target} and pushes a ciphered DataNotification with
      * its alarm register ({@code alarmBits}) and clock, as an IDIS push setup would.
      */

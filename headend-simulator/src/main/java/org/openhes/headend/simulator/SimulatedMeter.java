@@ -77,6 +77,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final GXDLMSData p1Message = new GXDLMSData("0.0.96.13.0.255");
     private final GXDLMSExtendedRegister gas = new GXDLMSExtendedRegister("0.1.24.2.1.255");
     private final GXDLMSData alarms = new GXDLMSData("0.0.97.98.0.255");
+    /** The alarm push setup: where {@link SimulatedFleet#pushAlarm(int, long)} sends; kept in the meter state across connections. */
+    private final GXDLMSPushSetup pushSetup = new GXDLMSPushSetup("0.4.25.9.0.255");
 
     SimulatedMeter(MeterIdentity id, MeterState state, SimulatorConfig config, ConsumptionModel model,
                    byte[] realEk, byte[] realAk, boolean rejectAssociation) {
@@ -160,7 +162,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         alarms.setDataType(2, DataType.UINT32);
         alarms.setValue(0L);
         getItems().add(alarms);
-        getItems().add(new GXDLMSPushSetup("0.4.25.9.0.255"));
+        getItems().add(pushSetup);
         if (config.transport() == SimTransport.HDLC) {
             GXDLMSHdlcSetup hdlc = MeterSetup.hdlcSetup(variants);
             // hdlc-small-window: the limits Gurux applies to the client's SNRM
@@ -198,6 +200,13 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         limiter.setThresholdActive(state.thresholdNormalWatts());
         message.setValue(state.message().getBytes(StandardCharsets.UTF_8));
         p1Message.setValue(state.p1Message().getBytes(StandardCharsets.UTF_8));
+        MeterState.PushSettings push = state.pushSettings();
+        if (push != null) {
+            pushSetup.setDestination(push.destination());
+            pushSetup.setRandomisationStartInterval(push.randomisationSeconds());
+            pushSetup.setNumberOfRetries((byte) push.retries());
+            pushSetup.setRepetitionDelay(push.repetitionDelaySeconds());
+        }
     }
 
     /** Called after each handled request: the counter the client used becomes unusable. */
@@ -364,6 +373,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
                 state.message(text(message.getValue()));
             } else if (t == p1Message && e.getIndex() == 2) {
                 state.p1Message(text(p1Message.getValue()));
+            } else if (t == pushSetup && e.getIndex() >= 3 && e.getIndex() <= 7) {
+                state.pushSettings(new MeterState.PushSettings(pushSetup.getDestination() == null ? "" : pushSetup.getDestination(),
+                        pushSetup.getRandomisationStartInterval(), pushSetup.getNumberOfRetries() & 0xFF, pushSetup.getRepetitionDelay()));
             } else if (t == clock && e.getIndex() == 2) {
                 GXDateTime set = clock.getTime();
                 long offset = set.getMeterCalendar().getTimeInMillis() - config.clock().millis();

@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.TreeSet;
+import org.openhes.headend.protocol.model.PushDestination;
 import org.openhes.headend.protocol.session.MeterCommands;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.guard.DisconnectionGuard;
@@ -26,8 +27,9 @@ import org.openhes.headend.scheduler.meters.Meter;
  */
 final class CommandRequests {
     static final Set<String> COMMAND_TYPES = Set.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE",
-            "GAS_DISCONNECT", "GAS_RECONNECT");
-    static final String[] FIELDS = {"type", "watts", "amount", "currency", "deadline", "notBefore", "callbackUrl", "guardOverride"};
+            "GAS_DISCONNECT", "GAS_RECONNECT", "SET_PUSH_SETUP");
+    static final String[] FIELDS = {"type", "watts", "amount", "currency", "destination", "randomisationSeconds", "retries",
+            "repetitionDelaySeconds", "deadline", "notBefore", "callbackUrl", "guardOverride"};
 
     private final Guard guard;
     private final InstantSource clock;
@@ -104,9 +106,39 @@ final class CommandRequests {
                 if (!currency.matches("[A-Z]{3}")) throw ApiProblem.badRequest("currency", "currency must be an ISO 4217 code such as EUR");
                 params.put("amount", amount.setScale(2).toPlainString()).put("currency", currency);
             }
+            case "SET_PUSH_SETUP" -> pushSetup(b, params);
             default -> { }
         }
         return params;
+    }
+
+    /** destination "host:port" (400 when it is not), the optional retry values; 422 for values out of range. */
+    private static void pushSetup(JsonNode b, ObjectNode params) {
+        if (!b.path("destination").isTextual()) {
+            throw ApiProblem.badRequest("destination", "destination must be host:port, the push listener the meter should push to");
+        }
+        PushDestination d;
+        try {
+            d = PushDestination.parse(b.get("destination").asText(), optionalInt(b, "randomisationSeconds"), optionalInt(b, "retries"),
+                    optionalInt(b, "repetitionDelaySeconds"));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("destination", e.getMessage());
+        }
+        String problem = d.problem();
+        if (problem != null) {
+            String named = problem.substring(0, problem.indexOf(' ')); // each problem starts with the value's name
+            throw ApiProblem.unacceptable(named.equals("host") || named.equals("port") ? "destination" : named, problem);
+        }
+        params.put("destination", d.address());
+        if (d.randomisationSeconds() != null) params.put("randomisationSeconds", d.randomisationSeconds());
+        if (d.retries() != null) params.put("retries", d.retries());
+        if (d.repetitionDelaySeconds() != null) params.put("repetitionDelaySeconds", d.repetitionDelaySeconds());
+    }
+
+    private static Integer optionalInt(JsonNode b, String field) {
+        if (!b.hasNonNull(field)) return null;
+        if (!b.get(field).isIntegralNumber() || !b.get(field).canConvertToInt()) throw ApiProblem.badRequest(field, field + " must be an integer");
+        return b.get(field).asInt();
     }
 
     private static Instant instant(JsonNode b, String field) {

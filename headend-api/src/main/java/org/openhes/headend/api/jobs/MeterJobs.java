@@ -21,6 +21,7 @@ import org.openhes.headend.protocol.model.CommandOutcome;
 import org.openhes.headend.protocol.model.CommandResult;
 import org.openhes.headend.protocol.model.IndexReading;
 import org.openhes.headend.protocol.model.MeterTarget;
+import org.openhes.headend.protocol.model.PushDestination;
 import org.openhes.headend.protocol.model.Register;
 import org.openhes.headend.protocol.session.MeterClient;
 import org.openhes.headend.protocol.session.MeterReads;
@@ -286,8 +287,14 @@ public final class MeterJobs implements JobHandler {
             case "GAS_DISCONNECT" -> s -> s.commands().closeGasValve();
             case "GAS_RECONNECT" -> s -> s.commands().armGasValve();
             case "DISPLAY_BALANCE" -> s -> s.commands().displayBalance(new BigDecimal(p.path("amount").asText()), p.path("currency").asText("EUR"));
+            case "SET_PUSH_SETUP" -> s -> s.pushSetup().configure(PushDestination.parse(p.path("destination").asText(),
+                    optionalInt(p, "randomisationSeconds"), optionalInt(p, "retries"), optionalInt(p, "repetitionDelaySeconds")));
             default -> null;
         };
+    }
+
+    private static Integer optionalInt(JsonNode p, String field) {
+        return p.hasNonNull(field) ? p.get(field).asInt() : null;
     }
 
     private static JobResult unsupported(JsonNode p) {

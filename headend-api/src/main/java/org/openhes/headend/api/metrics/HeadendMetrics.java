@@ -165,7 +165,7 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     private static String commandType(ClaimedJob job) {
         String p = job.payload();
         for (String t : List.of("DISCONNECT", "RECONNECT", "SET_POWER_LIMIT", "CLEAR_POWER_LIMIT", "DISPLAY_BALANCE",
-                "GAS_DISCONNECT", "GAS_RECONNECT")) {
+                "GAS_DISCONNECT", "GAS_RECONNECT", "SET_PUSH_SETUP")) {
             if (p.contains("\"" + t + "\"")) return t;
         }
         return "OTHER";

@@ -20,12 +20,34 @@ public record PushDestination(String host, int port, Integer randomisationSecond
         Objects.requireNonNull(host, "host");
     }
 
+    /**
+     * Reads {@code host:port} ({@code [v6-address]:port} for IPv6); the optional values may be null.
+     *
+     * @throws IllegalArgumentException naming what is wrong when the text is not host:port
+     */
+    public static PushDestination parse(String hostPort, Integer randomisationSeconds, Integer retries, Integer repetitionDelaySeconds) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException("destination must be host:port, such as 192.0.2.10:4060 (was " + hostPort + ")");
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        else if (host.indexOf(':') >= 0) throw new IllegalArgumentException("an IPv6 destination is written [address]:port (was " + hostPort + ")");
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the port of destination must be a number (was " + hostPort + ")");
+        }
+        return new PushDestination(host, port, randomisationSeconds, retries, repetitionDelaySeconds);
+    }
+
     /** The destination as a push setup holds it: {@code host:port}, an IPv6 address in brackets. */
     public String address() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** What is wrong with the values, or null when they can be written. */
+    /** What is wrong with the values, starting with the value's name (host, port, ...), or null when they can be written. */
     public String problem() {
         if (!host.matches("[A-Za-z0-9.:-]{1,200}") || host.startsWith("-")) return "host must be an IP address or a host name (was " + host + ")";
         if (port < 1 || port > 65_535) return "port must be from 1 to 65535 (was " + port + ")";

@@ -11,7 +11,9 @@ import org.openhes.headend.protocol.model.MeterProfiles;
 
 class ProfileMatchTest {
     private static MeterObject object(int classId, String obis, String attributes, String methods) {
-        return new MeterObject(classId, 0, obis, Map.of(2, attributes, 3, attributes, 4, attributes), Map.of(1, methods, 2, methods));
+        Map<Integer, String> access = new java.util.TreeMap<>();
+        for (int a = 2; a <= 9; a++) access.put(a, attributes);
+        return new MeterObject(classId, 0, obis, access, Map.of(1, methods, 2, methods));
     }
 
     /** Every object of the emucs profile, readable and writable, as a fitting meter lists them. */
