@@ -22,6 +22,7 @@ import org.openhes.headend.protocol.model.CommandResult;
 import org.openhes.headend.protocol.model.IndexReading;
 import org.openhes.headend.protocol.model.MeterProfile;
 import org.openhes.headend.protocol.model.MeterProfiles;
+import org.openhes.headend.protocol.model.PushDestination;
 import org.openhes.headend.protocol.model.Register;
 import org.openhes.headend.protocol.session.MeterClient;
 import org.openhes.headend.protocol.session.MeterObject;
@@ -157,6 +158,21 @@ class SessionInteropTest {
             CommandResult shown = await(h.client.withSession(h.hls(), "display", s -> s.commands().displayBalance(new BigDecimal("-3.20"), "EUR")));
             assertThat(shown.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
             assertThat(new String(h.meter.state().message(), StandardCharsets.US_ASCII)).isEqualTo("SOLDE -3.20 EUR");
+        }
+    }
+
+    @Test
+    void points_the_alarm_push_setup_at_the_push_listener_in_the_types_the_strict_meter_wants() throws Exception {
+        try (var h = new HeadendAgainstJdlms()) {
+            CommandResult set = await(h.client.withSession(h.hls(), "set-push-setup",
+                    s -> s.pushSetup().configure(new PushDestination("192.0.2.10", 4060, 15, 2, 300))));
+            assertThat(set.outcome()).isEqualTo(CommandOutcome.SUCCEEDED);
+            assertThat(set.state()).containsEntry("destination", "192.0.2.10:4060").containsEntry("retries", 2);
+            var meter = h.meter.state().pushSetup();
+            assertThat(meter.destination()).isEqualTo("192.0.2.10:4060");
+            assertThat(meter.transport()).as("TCP").isZero();
+            assertThat(meter.messageType()).as("A-XDR xDLMS APDU").isZero();
+            assertThat(List.of(meter.randomisationSeconds(), meter.retries(), meter.repetitionDelaySeconds())).containsExactly(15, 2, 300);
         }
     }
 

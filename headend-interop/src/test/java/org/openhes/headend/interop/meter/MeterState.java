@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Everything a command can change on the meter, readable by tests to check the meter's side of a
- * command: the clock offset, the breaker, the limiter's settings, the customer message and the
+ * command: the clock offset, the breaker, the limiter's settings, the customer message, the alarm push setup and the
  * invocation counters.
  */
 public final class MeterState {
@@ -17,6 +17,7 @@ public final class MeterState {
     /** The gas valve on M-Bus channel 1: a remote reconnection only arms it (control mode 1). */
     private final Disconnector gasValve = new Disconnector();
     private final InvocationCounters counters = new InvocationCounters();
+    private final PushSetup pushSetup = new PushSetup();
     private long thresholdNormalW = 9_200;
     private long thresholdEmergencyW = 4_600;
     private long minOverThresholdDurationS = 60;
@@ -42,6 +43,10 @@ public final class MeterState {
 
     public InvocationCounters counters() {
         return counters;
+    }
+
+    public PushSetup pushSetup() {
+        return pushSetup;
     }
 
     public synchronized long thresholdNormalW() {
