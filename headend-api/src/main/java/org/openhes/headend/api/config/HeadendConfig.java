@@ -87,7 +87,7 @@ public record HeadendConfig(
                 s.get("profiles.dir").map(Path::of).orElse(null),
                 atLeast(s, "db.connect.timeout", DatabaseSettings.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(250)),
                 atLeast(s, "db.health.interval", Duration.ofSeconds(1), Duration.ofMillis(100)),
-                s.bool("load.profile.enabled", false), // off until its cost per session is brought down: docs/consumption.md
+                s.bool("load.profile.enabled", true), // its cost per session: docs/consumption.md
                 s.integer("load.profile.catchup.days", 3, 1, 10),
                 delivery(s));
     }

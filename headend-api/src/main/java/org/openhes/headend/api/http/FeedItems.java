@@ -1,5 +1,6 @@
 package org.openhes.headend.api.http;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,23 +11,28 @@ import org.openhes.headend.scheduler.commands.CommandStore;
 import org.openhes.headend.scheduler.delivery.FeedEntry;
 import org.openhes.headend.scheduler.events.EventStore;
 import org.openhes.headend.scheduler.reads.IndexRead;
+import org.openhes.headend.scheduler.reads.IntervalStore;
 import org.openhes.headend.scheduler.reads.ReadStore;
+import org.openhes.headend.scheduler.reads.StoredInterval;
 
 /**
  * Feed entries as the API and subscriptions show them: {@code {cursor, kind, meterId, at, data}}, where
  * {@code data} is the read (as {@code /meters/{id}/daily-reads} shows it), the event (as
- * {@code /events}) or the command (as {@code /commands/{id}}), looked up with one query per kind.
- * {@code data} is null when its row is gone (a meter removed since).
+ * {@code /events}), the command (as {@code /commands/{id}}), looked up with one query per kind, or a
+ * meter's new intervals ({@code {from, to, items}}, items as {@code /meters/{id}/intervals} shows them,
+ * two queries per entry). {@code data} is null when its rows are gone (a meter removed since).
  */
 public final class FeedItems {
     private final ReadStore reads;
     private final EventStore events;
     private final CommandStore commands;
+    private final IntervalStore intervals;
 
-    public FeedItems(ReadStore reads, EventStore events, CommandStore commands) {
+    public FeedItems(ReadStore reads, EventStore events, CommandStore commands, IntervalStore intervals) {
         this.reads = reads;
         this.events = events;
         this.commands = commands;
+        this.intervals = intervals;
     }
 
     public List<Map<String, Object>> render(List<FeedEntry> entries) {
@@ -38,6 +44,7 @@ public final class FeedItems {
                 case DAILY_READ, ON_DEMAND_READ -> captureOf.put(e, ReadStore.captureRef(e.meterId(), e.ref()));
                 case EVENT -> eventIds.add(Long.parseLong(e.ref()));
                 case COMMAND_RESULT -> commandIds.add(UUID.fromString(e.ref()));
+                case INTERVALS -> { }
             }
         }
         Map<ReadStore.Capture, List<IndexRead>> byCapture = new HashMap<>();
@@ -63,6 +70,7 @@ public final class FeedItems {
                     CommandStore.Command c = commandById.get(UUID.fromString(e.ref()));
                     yield c == null ? null : CommandResource.commandJson(c);
                 }
+                case INTERVALS -> intervals(e);
             };
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("cursor", e.position().toString());
@@ -73,5 +81,23 @@ public final class FeedItems {
             out.add(item);
         }
         return out;
+    }
+
+    /** The meter's intervals ending in the entry's [first, last], each with its consumption since the one before. */
+    private Map<String, Object> intervals(FeedEntry e) {
+        Instant[] range = IntervalStore.feedRange(e.ref());
+        List<StoredInterval> found = intervals.forMeter(e.meterId(), range[0], range[1]);
+        if (found.isEmpty()) return null;
+        StoredInterval previous = intervals.before(e.meterId(), found.get(0).end());
+        List<Map<String, Object>> items = new ArrayList<>(found.size());
+        for (StoredInterval i : found) {
+            items.add(IntervalConsumption.item(previous, i));
+            previous = i;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", range[0].toString());
+        data.put("to", range[1].toString());
+        data.put("items", items);
+        return data;
     }
 }

@@ -169,7 +169,7 @@ public final class HeadendNode implements AutoCloseable {
         DeliverySettings deliverySettings = config.delivery();
         FeedStore feed = new FeedStore(db.dataSource());
         SubscriptionStore subscriptions = new SubscriptionStore(db.dataSource(), clock, deliverySettings);
-        FeedItems feedItems = new FeedItems(reads, events, commands);
+        FeedItems feedItems = new FeedItems(reads, events, commands, intervals);
         CallbackOutbox callbacks = new CallbackOutbox(db.dataSource(), clock, deliverySettings);
         this.delivery = new DeliveryLoop(callbacks, subscriptions, feed, commands,
                 CommandResource::commandJson, feedItems::render, new CallbackSigner(secret.getBytes(StandardCharsets.UTF_8)), metrics,

@@ -105,6 +105,17 @@ class LoadProfileJourneyTest {
             // a repeat stores nothing twice
             assertThat(node.services().intervals().store(stored)).isZero();
 
+            // the platform's feed: one `intervals` entry per meter for what the read stored (the repeat added none),
+            // each interval as /meters/{id}/intervals shows it, the first with its consumption since the one before
+            List<JsonNode> feed = feedIntervals(3);
+            JsonNode ofM0 = feed.stream().filter(i -> i.get("meterId").asText().equals(m0)).findFirst().orElseThrow();
+            assertThat(ofM0.at("/data/from").asText()).isEqualTo(stored.get(0).end().toString());
+            assertThat(ofM0.at("/data/to").asText()).isEqualTo(stored.get(stored.size() - 1).end().toString());
+            assertThat(ofM0.at("/data/items")).hasSize(stored.size());
+            assertThat(ofM0.at("/data/items/5/importWh").decimalValue()).isEqualByComparingTo(stored.get(5).importWh());
+            assertThat(ofM0.at("/data/items/5/importConsumptionWh").decimalValue())
+                    .isEqualByComparingTo(stored.get(5).importWh().subtract(stored.get(4).importWh()));
+
             // meter 1 lost power on one of the collected days: a gap, the status on the next interval, flagged
             LocalDate outage = null;
             for (LocalDate d = LocalDate.of(2026, 3, 27); d.isBefore(LocalDate.of(2026, 3, 30)); d = d.plusDays(1)) {
@@ -130,6 +141,9 @@ class LoadProfileJourneyTest {
             clock.at(LocalDate.of(2026, 3, 31).atTime(8, 0).atZone(BXL).toInstant());
             readRun(node, clock, LocalDate.of(2026, 3, 31));
             assertThat(node.services().intervals().forMeter(m0, midnight(LocalDate.of(2026, 3, 20)), clock.instant())).hasSize(316 + 96);
+            JsonNode next = feedIntervals(6).stream().skip(3).filter(i -> i.get("meterId").asText().equals(m0)).findFirst().orElseThrow();
+            assertThat(next.at("/data/items")).as("only what the second read stored").hasSize(96);
+            assertThat(next.at("/data/items/0/reliable").asBoolean()).as("its base is the first read's last interval").isTrue();
 
             // October: the catch-up is bounded to 3 days; the 25th (winter time) has 100 intervals
             clock.at(LocalDate.of(2026, 10, 26).atTime(1, 0).atZone(BXL).toInstant());
@@ -157,6 +171,20 @@ class LoadProfileJourneyTest {
             assertThat(problem("/api/v1/meters/541449200000000007/intervals?from=2026-03-29", 404)).isNotEmpty();
             assertThat(problem("/api/v1/intervals", 400)).contains("date");
         }
+    }
+
+    /** The feed's `intervals` entries, polled until there are {@code n} (a committed entry becomes readable once older transactions end). */
+    private List<JsonNode> feedIntervals(int n) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<JsonNode> items = new ArrayList<>();
+        while (System.nanoTime() < until) {
+            items.clear();
+            get("/api/v1/feed?kinds=intervals&limit=1000").get("items").forEach(items::add);
+            if (items.size() >= n) break;
+            Thread.sleep(100);
+        }
+        assertThat(items).hasSize(n);
+        return items;
     }
 
     private static void readRun(HeadendNode node, Clock clock, LocalDate date) throws Exception {

@@ -7,7 +7,9 @@ public enum FeedKind {
     DAILY_READ("daily-read"),
     ON_DEMAND_READ("on-demand-read"),
     EVENT("event"),
-    COMMAND_RESULT("command-result");
+    COMMAND_RESULT("command-result"),
+    /** A meter's new load profile intervals, as one store wrote them. */
+    INTERVALS("intervals");
 
     private final String wireName;
 
@@ -22,6 +24,7 @@ public enum FeedKind {
     /** The kind of a wire name; an unknown name is an {@link IllegalArgumentException} naming the known ones. */
     public static FeedKind of(String wireName) {
         return Arrays.stream(values()).filter(k -> k.wireName.equals(wireName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown kind " + wireName + " (known: daily-read, on-demand-read, event, command-result)"));
+                .orElseThrow(() -> new IllegalArgumentException("unknown kind " + wireName + " (known: "
+                        + String.join(", ", Arrays.stream(values()).map(FeedKind::wireName).toList()) + ")"));
     }
 }

@@ -18,7 +18,8 @@ import org.openhes.headend.scheduler.db.Sql;
 
 /**
  * Load profile intervals, stored idempotently (primary key meter + interval end: a repeat stores nothing
- * twice) in monthly partitions created on demand, written as multi-row INSERT ... ON CONFLICT DO NOTHING.
+ * twice) in monthly partitions created on demand, written as multi-row INSERT ... ON CONFLICT DO NOTHING,
+ * each meter's new intervals announced by one {@code intervals} feed entry in the same transaction.
  */
 public final class IntervalStore {
     private static final int ROWS_PER_STATEMENT = 1000;
@@ -43,9 +44,9 @@ public final class IntervalStore {
             for (int from = 0; from < intervals.size(); from += ROWS_PER_STATEMENT) {
                 List<StoredInterval> part = intervals.subList(from, Math.min(intervals.size(), from + ROWS_PER_STATEMENT));
                 StringBuilder sql = new StringBuilder(
-                        "INSERT INTO load_intervals (meter_id, interval_end, status, import_wh, export_wh, received_at) VALUES ");
+                        "WITH ins AS (INSERT INTO load_intervals (meter_id, interval_end, status, import_wh, export_wh, received_at) VALUES ");
                 for (int k = 0; k < part.size(); k++) sql.append(k == 0 ? "" : ",").append("(?,?,?,?,?,?)");
-                sql.append(" ON CONFLICT DO NOTHING");
+                sql.append(FEED_NEW_INTERVALS);
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                     int p = 1;
                     for (StoredInterval i : part) {
@@ -56,11 +57,33 @@ public final class IntervalStore {
                         setWh(ps, p++, i.exportWh());
                         ps.setTimestamp(p++, Sql.ts(received));
                     }
-                    stored += ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        stored += rs.getInt(1);
+                    }
                 }
             }
             return stored;
         });
+    }
+
+    /**
+     * The end of the statement: the new intervals (a repeat inserts none), and one feed entry per meter
+     * with new intervals in the same transaction, its ref the first and last new interval end in epoch
+     * seconds ({@link #feedRange}).
+     */
+    private static final String FEED_NEW_INTERVALS = """
+             ON CONFLICT DO NOTHING RETURNING meter_id, interval_end),
+            feed_entries AS (INSERT INTO feed (kind, meter_id, ref)
+                SELECT 'intervals', meter_id, extract(epoch FROM first_end)::bigint || '/' || extract(epoch FROM last_end)::bigint
+                  FROM (SELECT meter_id, min(interval_end) AS first_end, max(interval_end) AS last_end FROM ins GROUP BY meter_id) AS m
+                 ORDER BY last_end, meter_id)
+            SELECT count(*) FROM ins""";
+
+    /** The [first, last] interval ends an {@code intervals} feed entry's ref names. */
+    public static Instant[] feedRange(String ref) {
+        int slash = ref.indexOf('/');
+        return new Instant[] {Instant.ofEpochSecond(Long.parseLong(ref.substring(0, slash))), Instant.ofEpochSecond(Long.parseLong(ref.substring(slash + 1)))};
     }
 
     private static void setWh(PreparedStatement ps, int p, BigDecimal wh) throws SQLException {
