@@ -20,6 +20,14 @@ public final class MeterState {
     private long clockOffsetMillis;
     private int sessions;
     private PushSettings push; // null: the meter's factory settings, no destination
+    /** The alarm register 0-0:97.98.0.255 (UINT32 bits). */
+    private long alarmRegister;
+    /** The disconnector control log, oldest first: epoch second << 8 | event code; null until the first event. */
+    private long[] controlLog;
+    private int controlLogCount;
+
+    /** How many disconnector control events the meter keeps (the oldest go first). */
+    static final int CONTROL_LOG_SIZE = 100;
 
     /** What a head-end wrote into the alarm push setup (class 40): destination {@code host:port} and the retry attributes. */
     public record PushSettings(String destination, int randomisationSeconds, int retries, int repetitionDelaySeconds) {
@@ -41,15 +49,50 @@ public final class MeterState {
     /** Completed associations, for tests. */
     public synchronized int sessions() { return sessions; }
 
-    synchronized void remoteDisconnect() {
+    /** A remote disconnection at {@code epochSecond}; logged (62) when the breaker was not already open. */
+    synchronized void remoteDisconnect(long epochSecond) {
+        if (controlState != DISCONNECTED) logControlEvent(epochSecond, EventLogs.REMOTE_DISCONNECTION);
         controlState = DISCONNECTED;
     }
 
-    /** Modes 1, 3 and 5 need the customer to press the button after a remote reconnect. */
-    synchronized void remoteReconnect() {
+    /**
+     * Modes 1, 3 and 5 need the customer to press the button after a remote reconnect. Logged at
+     * {@code epochSecond} when the state changes: 59 (ready for manual reconnection) or 63 (remote connection).
+     */
+    synchronized void remoteReconnect(long epochSecond) {
         if (controlState == CONNECTED) return;
-        controlState = (controlMode == 1 || controlMode == 3 || controlMode == 5) ? READY_FOR_RECONNECTION : CONNECTED;
+        int next = (controlMode == 1 || controlMode == 3 || controlMode == 5) ? READY_FOR_RECONNECTION : CONNECTED;
+        if (next != controlState) {
+            logControlEvent(epochSecond, next == CONNECTED ? EventLogs.REMOTE_CONNECTION : EventLogs.READY_FOR_MANUAL_RECONNECTION);
+        }
+        controlState = next;
     }
+
+    /** Appends {@code code} at {@code epochSecond} to the disconnector control log, dropping the oldest beyond its size. */
+    synchronized void logControlEvent(long epochSecond, int code) {
+        if (controlLog == null) controlLog = new long[8];
+        if (controlLogCount == CONTROL_LOG_SIZE) {
+            System.arraycopy(controlLog, 1, controlLog, 0, CONTROL_LOG_SIZE - 1);
+            controlLogCount--;
+        } else if (controlLogCount == controlLog.length) {
+            controlLog = java.util.Arrays.copyOf(controlLog, Math.min(CONTROL_LOG_SIZE, controlLog.length * 2));
+        }
+        controlLog[controlLogCount++] = epochSecond << 8 | (code & 0xFF);
+    }
+
+    /** The disconnector control log, oldest first: each {epoch second, event code}. */
+    public synchronized java.util.List<long[]> controlLog() {
+        java.util.List<long[]> events = new java.util.ArrayList<>(controlLogCount);
+        for (int k = 0; k < controlLogCount; k++) events.add(new long[] {controlLog[k] >> 8, controlLog[k] & 0xFF});
+        return events;
+    }
+
+    /** The alarm register's bits (0-0:97.98.0.255). */
+    public synchronized long alarmRegister() { return alarmRegister; }
+    /** A head-end's write: the register takes the value (0 clears it). */
+    synchronized void alarmRegister(long bits) { alarmRegister = bits & 0xFFFF_FFFFL; }
+    /** The meter raises alarms: ORed into the register. */
+    synchronized void raiseAlarm(long bits) { alarmRegister |= bits & 0xFFFF_FFFFL; }
 
     public synchronized int gasValveState() { return gasValveState; }
 

@@ -236,6 +236,7 @@ public final class SimulatedFleet implements AutoCloseable {
      * @throws IOException when the push setup has no destination, or the push cannot be sent
      */
     public void pushAlarm(int i, long alarmBits) throws IOException {
+        state(i).raiseAlarm(alarmBits);
         MeterState.PushSettings push = state(i).pushSettings();
         if (push == null || push.destination().isEmpty()) throw new IOException("meter " + i + " has no push destination set");
         String d = push.destination();
@@ -253,6 +254,7 @@ public final class SimulatedFleet implements AutoCloseable {
         boolean wrong = config.hasWrongKeys(i);
         MeterIdentity id = identity(i);
         MeterState st = state(i);
+        st.raiseAlarm(alarmBits);
         try {
             gurux.dlms.secure.GXDLMSSecureNotify notify = new gurux.dlms.secure.GXDLMSSecureNotify(true, 1, 1,
                     gurux.dlms.enums.InterfaceType.WRAPPER);
@@ -280,6 +282,21 @@ public final class SimulatedFleet implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot build the push of meter " + i + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Meter {@code i} raises {@code alarmBits}: ORed into its alarm register 0-0:97.98.0.255, nothing pushed. */
+    public void raiseAlarm(int i, long alarmBits) {
+        state(i).raiseAlarm(alarmBits);
+    }
+
+    /** The bits in meter {@code i}'s alarm register. */
+    public long alarmRegister(int i) {
+        return state(i).alarmRegister();
+    }
+
+    /** Meter {@code i}'s disconnector control log, oldest first: each {epoch second, event code}. */
+    public List<long[]> disconnectorLog(int i) {
+        return state(i).controlLog();
     }
 
     /** The registry file the head-end imports: one line per meter, keys in hex. */

@@ -70,6 +70,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final GXDLMSClock clock = new GXDLMSClock("0.0.1.0.0.255");
     private final DailyProfile daily;
     private final LoadProfile load;
+    private final EventLogs logs;
     private final GXDLMSDisconnectControl disconnector = new GXDLMSDisconnectControl("0.0.96.3.10.255");
     private final GXDLMSDisconnectControl gasValve = new GXDLMSDisconnectControl("0.1.24.4.0.255");
     private final GXDLMSLimiter limiter = new GXDLMSLimiter("0.0.17.0.0.255");
@@ -137,6 +138,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         load = new LoadProfile(index, clock, new LoadShape(model, config.zone()), energy, config.zone(),
                 variants.has(MeterVariant.Quirk.PROFILE_BY_ENTRY_ONLY));
         getItems().addAll(load.objects());
+        logs = new EventLogs(index, state, clock, config.zone(), variants.has(MeterVariant.Quirk.PROFILE_BY_ENTRY_ONLY));
+        getItems().addAll(logs.objects());
 
         disconnector.setControlMode(ControlMode.values()[state.controlMode()]);
         getItems().add(disconnector);
@@ -160,7 +163,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         gas.setDataType(2, DataType.UINT32);
         getItems().add(gas);
         alarms.setDataType(2, DataType.UINT32);
-        alarms.setValue(0L);
+        alarms.setValue(state.alarmRegister());
         getItems().add(alarms);
         getItems().add(pushSetup);
         if (config.transport() == SimTransport.HDLC) {
@@ -200,6 +203,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         limiter.setThresholdActive(state.thresholdNormalWatts());
         message.setValue(state.message().getBytes(StandardCharsets.UTF_8));
         p1Message.setValue(state.p1Message().getBytes(StandardCharsets.UTF_8));
+        alarms.setValue(state.alarmRegister());
         MeterState.PushSettings push = state.pushSettings();
         if (push != null) {
             pushSetup.setDestination(push.destination());
@@ -316,6 +320,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             }
             if (e.getTarget() == daily.object()) daily.onPreRead(e, now(), getSettings());
             if (e.getTarget() == load.object()) load.onPreRead(e, now(), getSettings());
+            if (logs.serves(e.getTarget())) logs.onPreRead(e, now(), getSettings());
             // Gurux writes the object list page by page and, when ciphering moves the block boundaries, marks a
             // block as the last one with a page still to come; written whole, it is cut into blocks as bytes.
             if (e.getTarget() instanceof GXDLMSAssociationLogicalName && e.getIndex() == 2) e.setSkipMaxPduSize(true);
@@ -369,6 +374,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             if (t == limiter && e.getIndex() == 4) {
                 Object v = limiter.getThresholdNormal();
                 state.thresholdNormalWatts(v instanceof Number n ? n.longValue() : 0);
+                state.logControlEvent(now().getEpochSecond(), EventLogs.LIMITER_THRESHOLD_CHANGED);
+            } else if (t == alarms && e.getIndex() == 2) {
+                state.alarmRegister(alarms.getValue() instanceof Number n ? n.longValue() : 0);
             } else if (t == message && e.getIndex() == 2) {
                 state.message(text(message.getValue()));
             } else if (t == p1Message && e.getIndex() == 2) {
@@ -396,8 +404,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             if (isPass3(e)) pass3Attempted = true;
             if (e.getTarget() == disconnector) {
                 // Gurux's disconnect control has no built-in methods: the meter implements them.
-                if (e.getIndex() == 1) state.remoteDisconnect();
-                else if (e.getIndex() == 2) state.remoteReconnect();
+                if (e.getIndex() == 1) state.remoteDisconnect(now().getEpochSecond());
+                else if (e.getIndex() == 2) state.remoteReconnect(now().getEpochSecond());
                 refresh();
                 e.setHandled(true);
             } else if (e.getTarget() == gasValve) {

@@ -52,10 +52,10 @@ class SimulatedFleetTest {
     @Test
     void remoteReconnectStopsAtReadyForReconnectionOnManualMeters() {
         MeterState manual = new MeterState(1), remote = new MeterState(2);
-        manual.remoteDisconnect();
-        remote.remoteDisconnect();
-        manual.remoteReconnect();
-        remote.remoteReconnect();
+        manual.remoteDisconnect(0);
+        remote.remoteDisconnect(0);
+        manual.remoteReconnect(0);
+        remote.remoteReconnect(0);
         assertThat(manual.controlState()).isEqualTo(MeterState.READY_FOR_RECONNECTION);
         assertThat(manual.outputState()).isFalse();
         manual.pressButton();
