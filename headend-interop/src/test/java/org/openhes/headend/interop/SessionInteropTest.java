@@ -177,6 +177,17 @@ class SessionInteropTest {
     }
 
     @Test
+    void reads_the_alarm_register_and_clears_it_in_the_type_the_strict_meter_wants() throws Exception {
+        try (var h = new HeadendAgainstJdlms()) {
+            h.meter.state().raiseAlarm(0x8000_0004L);
+            Long bits = await(h.client.withSession(h.hls(), "alarms", s -> s.eventLogs().alarmRegister()));
+            assertThat(bits).as("unsigned 32 bits").isEqualTo(0x8000_0004L);
+            await(h.client.withSession(h.hls(), "clear", s -> s.eventLogs().clearAlarmRegister()));
+            assertThat(h.meter.state().alarmRegister()).isZero();
+        }
+    }
+
+    @Test
     void generic_get_set_and_action_reach_any_object() throws Exception {
         try (var h = new HeadendAgainstJdlms()) {
             Object scalerUnit = await(h.client.withSession(h.hls(), "get", s -> s.access().get(3, "1-0:1.8.1.255", 3)));

@@ -26,7 +26,7 @@ public record HeadendConfig(
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
         int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir,
         Duration dbConnectTimeout, Duration dbHealthInterval, boolean loadProfileEnabled, int loadProfileCatchUpDays,
-        DeliverySettings delivery) {
+        boolean eventLogsEnabled, DeliverySettings delivery) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -89,6 +89,7 @@ public record HeadendConfig(
                 atLeast(s, "db.health.interval", Duration.ofSeconds(1), Duration.ofMillis(100)),
                 s.bool("load.profile.enabled", true), // its cost per session: docs/consumption.md
                 s.integer("load.profile.catchup.days", 3, 1, 10),
+                s.bool("event.logs.enabled", true),
                 delivery(s));
     }
 

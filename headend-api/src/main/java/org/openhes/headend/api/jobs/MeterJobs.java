@@ -61,11 +61,15 @@ public final class MeterJobs implements JobHandler {
     private final Guard guard;
     /** The load profile part of daily reads; null when load profiles are off ({@code load.profile.enabled}). */
     private final IntervalCollection intervals;
+    /** The logs part of daily reads; null when off ({@code event.logs.enabled}). */
+    private final EventLogCollection logs;
 
     public MeterJobs(MeterDirectory directory, MeterClient client, ReadStore reads, BatchWriter<IndexRead> readWriter,
-                     Executor db, InstantSource clock, ZoneId zone, int catchUpDays, Guard guard, IntervalCollection intervals) {
+                     Executor db, InstantSource clock, ZoneId zone, int catchUpDays, Guard guard, IntervalCollection intervals,
+                     EventLogCollection logs) {
         this.guard = guard;
         this.intervals = intervals;
+        this.logs = logs;
         this.directory = directory;
         this.client = client;
         this.reads = reads;
@@ -166,9 +170,11 @@ public final class MeterJobs implements JobHandler {
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
                     return client.withSession(target, "daily-read", s -> s.reads().daily(from, date, zone)
-                            .thenCompose(d -> intervals == null
-                                    ? CompletableFuture.completedFuture(new DailyResult(d.rows(), d.gasAndClock(), null))
-                                    : intervals.read(s, target.meterId()).thenApply(lp -> new DailyResult(d.rows(), d.gasAndClock(), lp))));
+                            .thenCompose(d -> (intervals == null ? CompletableFuture.<IntervalCollection.Outcome>completedFuture(null)
+                                    : intervals.read(s, target.meterId()))
+                                    .thenCompose(lp -> (logs == null ? CompletableFuture.<EventLogCollection.Outcome>completedFuture(null)
+                                            : logs.read(s, target.meterId()))
+                                            .thenApply(lg -> new DailyResult(d.rows(), d.gasAndClock(), lp, lg)))));
                 })
                 .thenCompose(result -> {
                     List<IndexRead> out = new ArrayList<>();
@@ -181,11 +187,17 @@ public final class MeterJobs implements JobHandler {
                     boolean hasDay = result.rows().stream().anyMatch(r -> r.capturedAt().equals(wanted));
                     CompletableFuture<Void> stored = result.load() == null ? readWriter.add(out)
                             : readWriter.add(out).thenCombine(intervals.store(target.meterId(), result.load().intervals()), (a, b) -> null);
+                    if (result.logs() != null) stored = stored.thenCombine(logs.store(target.meterId(), result.logs()), (a, b) -> null);
                     Map<String, Object> summary = new LinkedHashMap<>();
                     summary.put("date", date.toString());
                     summary.put("rows", result.rows().size());
                     if (result.load() != null) summary.put("intervals", result.load().intervals().size());
                     if (result.load() != null && result.load().problem() != null) summary.put("loadProfile", result.load().problem());
+                    if (result.logs() != null) {
+                        summary.put("logEntries", result.logs().entries().size());
+                        if (result.logs().alarmBits() != 0) summary.put("alarmRegister", result.logs().alarmBits());
+                        if (!result.logs().problems().isEmpty()) summary.put("logs", result.logs().problems());
+                    }
                     return stored.thenApply(v -> hasDay
                             ? JobResult.success(json(summary))
                             : JobResult.failure("NO_PROFILE_ROW", true, "the daily profile has no row captured at " + wanted
@@ -193,7 +205,8 @@ public final class MeterJobs implements JobHandler {
                 });
     }
 
-    private record DailyResult(List<IndexReading> rows, MeterReads.GasAndClock gas, IntervalCollection.Outcome load) {
+    private record DailyResult(List<IndexReading> rows, MeterReads.GasAndClock gas, IntervalCollection.Outcome load,
+                               EventLogCollection.Outcome logs) {
     }
 
     private CompletableFuture<JobResult> onDemandRead(MeterTarget target, boolean trace) {

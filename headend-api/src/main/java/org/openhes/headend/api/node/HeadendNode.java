@@ -59,6 +59,7 @@ import org.openhes.headend.scheduler.reads.IndexRead;
 import org.openhes.headend.scheduler.reads.ReadStore;
 import org.openhes.headend.scheduler.reads.IntervalStore;
 import org.openhes.headend.scheduler.reads.StoredInterval;
+import org.openhes.headend.api.jobs.EventLogCollection;
 import org.openhes.headend.api.jobs.IntervalCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,8 +149,10 @@ public final class HeadendNode implements AutoCloseable {
         this.intervalWriter = config.loadProfileEnabled() ? IntervalCollection.writer(intervals) : null;
         IntervalCollection collection = config.loadProfileEnabled()
                 ? new IntervalCollection(intervals, intervalWriter, clock, config.zone(), config.loadProfileCatchUpDays()) : null;
+        EventLogCollection logCollection = config.eventLogsEnabled()
+                ? new EventLogCollection(events, dbExecutor, clock, config.zone(), config.loadProfileCatchUpDays()) : null;
         MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays(), guard,
-                collection);
+                collection, logCollection);
         // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.
         handler.onClockDrift((meterId, drift) -> {
             if (drift.abs().compareTo(config.clockMaxDrift()) <= 0) return;

@@ -21,6 +21,7 @@ final class CosemObjects {
     static final ObisCode TARIFF = new ObisCode(0, 0, 96, 14, 0, 255);
     static final ObisCode GAS_VALVE = new ObisCode(0, 1, 24, 4, 0, 255);
     static final ObisCode ALARM_PUSH_SETUP = new ObisCode(0, 4, 25, 9, 0, 255);
+    static final ObisCode ALARM_REGISTER = new ObisCode(0, 0, 97, 98, 0, 255);
     /** The script the limiter's actions name (disconnector script table); not an object of this meter. */
     static final ObisCode DISCONNECTOR_SCRIPTS = new ObisCode(0, 0, 10, 0, 106, 255);
 
@@ -48,6 +49,7 @@ final class CosemObjects {
                 new MessageObject(MESSAGE, state, policy),
                 new InvocationCounterObject(INVOCATION_COUNTER, state.counters(), policy),
                 new TariffObject(TARIFF, model, time, policy),
-                new PushSetupObject(ALARM_PUSH_SETUP, state.pushSetup(), policy));
+                new PushSetupObject(ALARM_PUSH_SETUP, state.pushSetup(), policy),
+                new AlarmRegisterObject(ALARM_REGISTER, state, policy));
     }
 }

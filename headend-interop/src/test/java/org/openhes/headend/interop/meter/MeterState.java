@@ -23,6 +23,7 @@ public final class MeterState {
     private long minOverThresholdDurationS = 60;
     private long minUnderThresholdDurationS = 30;
     private byte[] message = new byte[0];
+    private long alarmRegister;
 
     MeterState(Clock clock) {
         this.time = new MeterTime(clock);
@@ -90,5 +91,18 @@ public final class MeterState {
             throw new IllegalArgumentException("message must be at most " + MESSAGE_MAX_BYTES + " bytes (was " + text.length + ")");
         }
         message = Arrays.copyOf(text, text.length);
+    }
+
+    public synchronized long alarmRegister() {
+        return alarmRegister;
+    }
+
+    /** Sets alarm bits, as the meter does when something happens. */
+    public synchronized void raiseAlarm(long bits) {
+        alarmRegister |= bits;
+    }
+
+    synchronized void setAlarmRegister(long bits) {
+        alarmRegister = bits;
     }
 }

@@ -38,7 +38,8 @@ public final class MeterProfiles {
     static final List<String> KEYS = List.of("name", "description", "base", "index.registers", "daily.profile",
             "daily.profile.access", "load.profile", "clock", "disconnector", "limiter", "limiter.monitored.value", "message",
             "message.max.length", "gas.index", "invocation.counter", "public.client.sap", "tariff", "association", "gas.valve",
-            "push.setup");
+            "push.setup", "event.log.standard", "event.log.disconnector", "event.log.power.failure", "alarm.register",
+            "alarm.register.clear");
     private static final Pattern OBIS = Pattern.compile("(\\d{1,3})-(\\d{1,3}):(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static volatile MeterProfiles builtIn;
 
@@ -186,7 +187,16 @@ public final class MeterProfiles {
                 f.obis("association", base == null ? null : base.association()),
                 f.obis("gas.valve", base == null ? null : base.gasValve()),
                 f.obis("load.profile", base == null ? DEFAULT_LOAD_PROFILE : base.loadProfile()),
-                f.obis("push.setup", base == null ? DEFAULT_PUSH_SETUP : base.pushSetup()));
+                f.obis("push.setup", base == null ? DEFAULT_PUSH_SETUP : base.pushSetup()),
+                logs(f, base == null ? MeterLogs.IDIS : base.logs()));
+    }
+
+    private static MeterLogs logs(Fields f, MeterLogs base) {
+        return new MeterLogs(f.obis("event.log.standard", base.standardEventLog()),
+                f.obis("event.log.disconnector", base.disconnectorControlLog()),
+                f.obis("event.log.power.failure", base.powerFailureLog()),
+                f.obis("alarm.register", base.alarmRegister()),
+                f.bool("alarm.register.clear", base.clearAlarmRegister()));
     }
 
     /** Reads typed values from the properties, falling back to the base profile; errors name the key. */
@@ -238,6 +248,16 @@ public final class MeterProfiles {
                 // reported below
             }
             throw new IllegalArgumentException(source + ": " + key + " must be an integer from " + min + " to " + max + " (was " + v.trim() + ")");
+        }
+
+        boolean bool(String key, boolean fallback) {
+            String v = p.getProperty(key);
+            if (v == null || v.isBlank()) return fallback;
+            return switch (v.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(source + ": " + key + " must be true or false (was " + v.trim() + ")");
+            };
         }
 
         ProfileAccess access(String key, ProfileAccess fallback) {

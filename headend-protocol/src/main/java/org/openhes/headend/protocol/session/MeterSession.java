@@ -18,6 +18,7 @@ public final class MeterSession {
     private final AttributeAccess access;
     private final MeterReads reads;
     private final LoadProfileReads loadProfile;
+    private final EventLogReads eventLogs;
     private final MeterCommands commands;
     private final PushSetupCommands pushSetup;
     private final MeterInspection inspection;
@@ -30,6 +31,7 @@ public final class MeterSession {
         ProfileReads profiles = new ProfileReads(association, access, scalers, cache, clock);
         this.reads = new MeterReads(association, access, scalers, profiles, clock);
         this.loadProfile = new LoadProfileReads(association, access, scalers, profiles, cache, clock);
+        this.eventLogs = new EventLogReads(association, access, profiles, cache);
         this.commands = new MeterCommands(association, access, scalers, cache);
         this.pushSetup = new PushSetupCommands(association, access);
         this.inspection = new MeterInspection(association, access);
@@ -50,6 +52,11 @@ public final class MeterSession {
     /** The 15-minute load profile. */
     public LoadProfileReads loadProfile() {
         return loadProfile;
+    }
+
+    /** The meter's event logs and alarm register. */
+    public EventLogReads eventLogs() {
+        return eventLogs;
     }
 
     public MeterCommands commands() {

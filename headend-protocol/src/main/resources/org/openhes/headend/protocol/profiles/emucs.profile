@@ -28,3 +28,10 @@ tariff = 0-0:96.14.0.255
 association = 0-0:40.0.0.255
 # The alarm push setup (class 40): SET_PUSH_SETUP points its destination at this head-end's push listener.
 push.setup = 0-4:25.9.0.255
+# The meter's logs (class 7), read in the daily session from the last stored entry on, and the alarm
+# register (class 1), read there and cleared (written 0) once its bits are stored.
+event.log.standard = 0-0:99.98.0.255
+event.log.disconnector = 0-0:99.98.2.255
+event.log.power.failure = 1-0:99.97.0.255
+alarm.register = 0-0:97.98.0.255
+alarm.register.clear = true

@@ -41,6 +41,60 @@ public final class EventStore {
         });
     }
 
+    /**
+     * A log entry of a meter to store as an event: its log ({@code standard-event-log}, ...), its time by
+     * the meter's clock, its code (or duration) and the event type and payload it is shown with.
+     */
+    public record LogEvent(String log, Instant at, long code, String type, String payloadJson) {
+    }
+
+    /**
+     * Stores a meter's log entries in one statement, each once (a repeat stores nothing: the unique index
+     * on meter, log, time and code), with a feed entry for each new one in the same statement; returns how
+     * many were new.
+     */
+    public int recordLogEntries(String meterId, List<LogEvent> entries) {
+        if (entries.isEmpty()) return 0;
+        StringBuilder sql = new StringBuilder("WITH ins AS (INSERT INTO events (meter_id, type, at, payload, log, code) VALUES ");
+        for (int k = 0; k < entries.size(); k++) sql.append(k == 0 ? "" : ",").append("(?, ?, ?, ?::jsonb, ?, ?)");
+        sql.append("""
+                 ON CONFLICT DO NOTHING RETURNING id, meter_id, at),
+                feed_entries AS (INSERT INTO feed (kind, meter_id, ref) SELECT 'event', meter_id, id::text FROM ins ORDER BY at, id)
+                SELECT count(*) FROM ins""");
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (LogEvent e : entries) {
+                    ps.setString(p++, meterId);
+                    ps.setString(p++, e.type());
+                    ps.setTimestamp(p++, Sql.ts(e.at()));
+                    ps.setString(p++, e.payloadJson());
+                    ps.setString(p++, e.log());
+                    ps.setLong(p++, e.code());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** The time of the newest stored entry of each of the meter's logs (logs with none are absent). */
+    public java.util.Map<String, Instant> lastLogEntries(String meterId) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT log, max(at) FROM events WHERE meter_id = ? AND log IS NOT NULL GROUP BY log")) {
+                ps.setString(1, meterId);
+                java.util.Map<String, Instant> out = new java.util.HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                }
+                return out;
+            }
+        });
+    }
+
     /** These events, by id (the ones that exist). */
     public List<Event> findAll(List<Long> ids) {
         if (ids.isEmpty()) return List.of();
