@@ -20,6 +20,8 @@ import org.openhes.headend.protocol.MeterFailureKind;
 import org.openhes.headend.protocol.model.CommandOutcome;
 import org.openhes.headend.protocol.model.CommandResult;
 import org.openhes.headend.protocol.model.IndexReading;
+import org.openhes.headend.protocol.model.LogEntry;
+import org.openhes.headend.protocol.model.MeterLog;
 import org.openhes.headend.protocol.model.MeterProfile;
 import org.openhes.headend.protocol.model.MeterProfiles;
 import org.openhes.headend.protocol.model.PushDestination;
@@ -184,6 +186,28 @@ class SessionInteropTest {
             assertThat(bits).as("unsigned 32 bits").isEqualTo(0x8000_0004L);
             await(h.client.withSession(h.hls(), "clear", s -> s.eventLogs().clearAlarmRegister()));
             assertThat(h.meter.state().alarmRegister()).isZero();
+        }
+    }
+
+    @Test
+    void reads_the_disconnector_control_log_by_range_and_names_its_codes() throws Exception {
+        try (var h = new HeadendAgainstJdlms()) {
+            Instant before = h.meter.state().time().now().minusSeconds(1);
+            await(h.client.withSession(h.hls(), "disconnect", s -> s.commands().disconnect()));
+            await(h.client.withSession(h.hls(), "reconnect", s -> s.commands().reconnect()));
+            var logged = h.meter.state().disconnectorLog().entries();
+            assertThat(logged).extracting(e -> e.code()).containsExactly(62, 63);
+            List<LogEntry> read = await(h.client.withSession(h.hls(), "logs",
+                    s -> s.eventLogs().entries(MeterLog.DISCONNECTOR_CONTROL_LOG, before, h.meter.state().time().now().plusSeconds(1))));
+            assertThat(read).extracting(LogEntry::eventName).containsExactly("REMOTE_DISCONNECTION", "REMOTE_CONNECTION");
+            assertThat(read.get(0).at()).isEqualTo(logged.get(0).at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            List<LogEntry> after = await(h.client.withSession(h.hls(), "logs", s -> s.eventLogs().entries(MeterLog.DISCONNECTOR_CONTROL_LOG,
+                    logged.get(1).at().plusSeconds(2), logged.get(1).at().plusSeconds(60))));
+            assertThat(after).as("a range after them: none").isEmpty();
+            // an empty log (this meter never lost power): no rows, no failure
+            List<LogEntry> standard = await(h.client.withSession(h.hls(), "logs",
+                    s -> s.eventLogs().entries(MeterLog.STANDARD_EVENT_LOG, before, h.meter.state().time().now())));
+            assertThat(standard).isEmpty();
         }
     }
 

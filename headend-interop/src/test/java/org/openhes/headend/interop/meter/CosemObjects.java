@@ -22,6 +22,14 @@ final class CosemObjects {
     static final ObisCode GAS_VALVE = new ObisCode(0, 1, 24, 4, 0, 255);
     static final ObisCode ALARM_PUSH_SETUP = new ObisCode(0, 4, 25, 9, 0, 255);
     static final ObisCode ALARM_REGISTER = new ObisCode(0, 0, 97, 98, 0, 255);
+    static final ObisCode DISCONNECTOR_LOG = new ObisCode(0, 0, 99, 98, 2, 255);
+    static final ObisCode STANDARD_EVENT_LOG = new ObisCode(0, 0, 99, 98, 0, 255);
+    static final ObisCode POWER_FAILURE_LOG = new ObisCode(1, 0, 99, 97, 0, 255);
+    /** This meter never loses power: its standard event log and power failure log stay empty. */
+    static final List<CaptureObject> STANDARD_EVENT_COLUMNS = List.of(
+            new CaptureObject(8, CLOCK, 2, 0), new CaptureObject(1, new ObisCode(0, 0, 96, 11, 0, 255), 2, 0));
+    static final List<CaptureObject> POWER_FAILURE_COLUMNS = List.of(
+            new CaptureObject(8, CLOCK, 2, 0), new CaptureObject(1, new ObisCode(0, 0, 96, 7, 19, 255), 2, 0));
     /** The script the limiter's actions name (disconnector script table); not an object of this meter. */
     static final ObisCode DISCONNECTOR_SCRIPTS = new ObisCode(0, 0, 10, 0, 106, 255);
 
@@ -43,7 +51,11 @@ final class CosemObjects {
                 new GasRegisterObject(GAS_INDEX, model, time, policy),
                 new ClockObject(CLOCK, time, policy),
                 new DailyProfileObject(DAILY_PROFILE, new DailyProfileRows(model, time), policy),
-                new DisconnectControlObject(DISCONNECTOR, state.disconnector(), policy),
+                new DisconnectControlObject(DISCONNECTOR, state.disconnector(), state.disconnectorLog(), time, policy),
+                new EventLogObject(DISCONNECTOR_LOG, () -> state.disconnectorLog().entries(), DisconnectorLog.COLUMNS,
+                        DisconnectorLog.ENTRIES, policy),
+                new EventLogObject(STANDARD_EVENT_LOG, List::of, STANDARD_EVENT_COLUMNS, 100, policy),
+                new EventLogObject(POWER_FAILURE_LOG, List::of, POWER_FAILURE_COLUMNS, 10, policy),
                 new DisconnectControlObject(GAS_VALVE, state.gasValve(), policy),
                 new LimiterObject(LIMITER, state, policy),
                 new MessageObject(MESSAGE, state, policy),

@@ -48,7 +48,7 @@ public final class DailyProfileObject extends CosemInterfaceObject {
 
     /** jDLMS passes null when the client asked for no selective access. */
     public DataObject getBuffer(SelectiveAccessDescription access) throws IllegalAttributeAccessException {
-        return ProfileSelection.select(rows.rows(), access);
+        return ProfileSelection.select(rows.rows(), DailyProfileRows.COLUMNS, access);
     }
 
     public DataObject getCaptureObjects() {

@@ -21,8 +21,9 @@ final class DailyProfileRows {
             new CaptureObject(3, CosemObjects.EXPORT_NIGHT, 2, 0));
 
     /** One captured row. Column 0 compares as an instant, the others as numbers. */
-    record Row(Instant midnight, Indexes indexes) {
-        Comparable<?> key(int column) {
+    record Row(Instant midnight, Indexes indexes) implements ProfileRow {
+        @Override
+        public Comparable<?> key(int column) {
             return switch (column) {
                 case 0 -> midnight;
                 case 1 -> indexes.importDayWh();
@@ -33,7 +34,8 @@ final class DailyProfileRows {
             };
         }
 
-        DataObject cell(int column) {
+        @Override
+        public DataObject cell(int column) {
             return column == 0
                     ? DataObject.newOctetStringData(CosemDateTimes.encode(midnight))
                     : DataObject.newUInteger32Data((Long) key(column));

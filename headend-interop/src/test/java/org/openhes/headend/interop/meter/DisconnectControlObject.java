@@ -30,10 +30,19 @@ public final class DisconnectControlObject extends CosemInterfaceObject {
     private DataObject controlMode;
 
     private final Disconnector breaker;
+    /** Where remote operations are logged, by the meter's time; null for a breaker without a log (the gas valve). */
+    private final DisconnectorLog log;
+    private final MeterTime time;
 
     DisconnectControlObject(ObisCode obis, Disconnector breaker, AccessPolicy policy) {
+        this(obis, breaker, null, null, policy);
+    }
+
+    DisconnectControlObject(ObisCode obis, Disconnector breaker, DisconnectorLog log, MeterTime time, AccessPolicy policy) {
         super(obis, policy);
         this.breaker = breaker;
+        this.log = log;
+        this.time = time;
     }
 
     public DataObject getOutputState() {
@@ -62,11 +71,13 @@ public final class DisconnectControlObject extends CosemInterfaceObject {
     @CosemMethod(id = 1, consumes = Type.INTEGER)
     public void remoteDisconnect(DataObject ignored) throws IllegalMethodAccessException {
         answer(breaker.remoteDisconnect());
+        if (log != null) log.record(time.now(), 62);
     }
 
     @CosemMethod(id = 2, consumes = Type.INTEGER)
     public void remoteReconnect(DataObject ignored) throws IllegalMethodAccessException {
         answer(breaker.remoteReconnect());
+        if (log != null) log.record(time.now(), breaker.outputState() ? 63 : 59);
     }
 
     private static void answer(Disconnector.Outcome outcome) throws IllegalMethodAccessException {

@@ -18,6 +18,7 @@ public final class MeterState {
     private final Disconnector gasValve = new Disconnector();
     private final InvocationCounters counters = new InvocationCounters();
     private final PushSetup pushSetup = new PushSetup();
+    private final DisconnectorLog disconnectorLog = new DisconnectorLog();
     private long thresholdNormalW = 9_200;
     private long thresholdEmergencyW = 4_600;
     private long minOverThresholdDurationS = 60;
@@ -44,6 +45,10 @@ public final class MeterState {
 
     public InvocationCounters counters() {
         return counters;
+    }
+
+    public DisconnectorLog disconnectorLog() {
+        return disconnectorLog;
     }
 
     public PushSetup pushSetup() {

@@ -16,7 +16,7 @@ import org.openmuc.jdlms.datatypes.DataObject.Type;
  * {restricting_object, from_value, to_value, selected_values}: rows whose restricting column lies in
  * [from, to], both ends included. Selector 2, entry_descriptor {from_entry, to_entry,
  * from_selected_value, to_selected_value}: 1-based rows and columns, 0 as a "to" meaning the last.
- * Columns come back in capture order. A malformed descriptor is type-unmatched; one naming a column
+ * Columns come back in capture order. Any profile: its rows and capture objects are given. A malformed descriptor is type-unmatched; one naming a column
  * the profile does not capture, or an entry number 0, is scope-of-access-violated.
  */
 final class ProfileSelection {
@@ -26,27 +26,27 @@ final class ProfileSelection {
     private ProfileSelection() {
     }
 
-    static DataObject select(List<DailyProfileRows.Row> rows, SelectiveAccessDescription access)
+    static DataObject select(List<? extends ProfileRow> rows, List<CaptureObject> capture, SelectiveAccessDescription access)
             throws IllegalAttributeAccessException {
-        int columns = DailyProfileRows.COLUMNS.size();
+        int columns = capture.size();
         if (access == null) {
             return table(rows, IntStream.range(0, columns).boxed().toList());
         }
         return switch (access.getAccessSelector()) {
-            case BY_RANGE -> byRange(rows, fields(access.getAccessParameter(), 4));
-            case BY_ENTRY -> byEntry(rows, fields(access.getAccessParameter(), 4));
+            case BY_RANGE -> byRange(rows, capture, fields(access.getAccessParameter(), 4));
+            case BY_ENTRY -> byEntry(rows, capture.size(), fields(access.getAccessParameter(), 4));
             default -> throw refused(AccessResultCode.SCOPE_OF_ACCESS_VIOLATED);
         };
     }
 
-    private static DataObject byRange(List<DailyProfileRows.Row> rows, List<DataObject> d)
+    private static DataObject byRange(List<? extends ProfileRow> rows, List<CaptureObject> capture, List<DataObject> d)
             throws IllegalAttributeAccessException {
-        int restricting = columnNamedBy(d.get(0));
+        int restricting = columnNamedBy(capture, d.get(0));
         Comparable<Object> from = boundary(restricting, d.get(1));
         Comparable<Object> to = boundary(restricting, d.get(2));
-        List<Integer> columns = selectedColumns(d.get(3));
-        List<DailyProfileRows.Row> kept = new ArrayList<>();
-        for (DailyProfileRows.Row row : rows) {
+        List<Integer> columns = selectedColumns(capture, d.get(3));
+        List<ProfileRow> kept = new ArrayList<>();
+        for (ProfileRow row : rows) {
             Object key = row.key(restricting);
             if (from.compareTo(key) <= 0 && to.compareTo(key) >= 0) {
                 kept.add(row);
@@ -55,28 +55,27 @@ final class ProfileSelection {
         return table(kept, columns);
     }
 
-    private static DataObject byEntry(List<DailyProfileRows.Row> rows, List<DataObject> d)
+    private static DataObject byEntry(List<? extends ProfileRow> rows, int columns, List<DataObject> d)
             throws IllegalAttributeAccessException {
         long fromEntry = number(d.get(0));
         long toEntry = number(d.get(1));
         long fromColumn = number(d.get(2));
         long toColumn = number(d.get(3));
-        int columns = DailyProfileRows.COLUMNS.size();
         if (fromEntry < 1 || fromColumn < 1 || fromColumn > columns) {
             throw refused(AccessResultCode.SCOPE_OF_ACCESS_VIOLATED);
         }
         long lastEntry = toEntry == 0 ? rows.size() : Math.min(toEntry, rows.size());
         long lastColumn = toColumn == 0 ? columns : Math.min(toColumn, columns);
-        List<DailyProfileRows.Row> kept = fromEntry > lastEntry
+        List<? extends ProfileRow> kept = fromEntry > lastEntry
                 ? List.of() : rows.subList((int) fromEntry - 1, (int) lastEntry);
         List<Integer> picked = IntStream.rangeClosed((int) fromColumn, (int) Math.max(fromColumn - 1, lastColumn))
                 .map(c -> c - 1).boxed().toList();
         return table(kept, picked);
     }
 
-    private static DataObject table(List<DailyProfileRows.Row> rows, List<Integer> columns) {
+    private static DataObject table(List<? extends ProfileRow> rows, List<Integer> columns) {
         List<DataObject> out = new ArrayList<>(rows.size());
-        for (DailyProfileRows.Row row : rows) {
+        for (ProfileRow row : rows) {
             List<DataObject> cells = new ArrayList<>(columns.size());
             for (int c : columns) {
                 cells.add(row.cell(c));
@@ -86,9 +85,9 @@ final class ProfileSelection {
         return DataObject.newArrayData(out);
     }
 
-    private static int columnNamedBy(DataObject definition) throws IllegalAttributeAccessException {
-        for (int c = 0; c < DailyProfileRows.COLUMNS.size(); c++) {
-            if (DailyProfileRows.COLUMNS.get(c).isNamedBy(definition)) {
+    private static int columnNamedBy(List<CaptureObject> capture, DataObject definition) throws IllegalAttributeAccessException {
+        for (int c = 0; c < capture.size(); c++) {
+            if (capture.get(c).isNamedBy(definition)) {
                 return c;
             }
         }
@@ -96,23 +95,23 @@ final class ProfileSelection {
                 ? AccessResultCode.SCOPE_OF_ACCESS_VIOLATED : AccessResultCode.TYPE_UNMATCHED);
     }
 
-    private static List<Integer> selectedColumns(DataObject selected) throws IllegalAttributeAccessException {
+    private static List<Integer> selectedColumns(List<CaptureObject> capture, DataObject selected) throws IllegalAttributeAccessException {
         if (selected.getType() != Type.ARRAY) {
             throw refused(AccessResultCode.TYPE_UNMATCHED);
         }
         List<DataObject> named = selected.getValue();
         List<Integer> columns = new ArrayList<>();
-        for (int c = 0; c < DailyProfileRows.COLUMNS.size(); c++) {
+        for (int c = 0; c < capture.size(); c++) {
             boolean wanted = named.isEmpty();
             for (DataObject definition : named) {
-                wanted |= DailyProfileRows.COLUMNS.get(c).isNamedBy(definition);
+                wanted |= capture.get(c).isNamedBy(definition);
             }
             if (wanted) {
                 columns.add(c);
             }
         }
         for (DataObject definition : named) {
-            columnNamedBy(definition);
+            columnNamedBy(capture, definition);
         }
         return columns;
     }
