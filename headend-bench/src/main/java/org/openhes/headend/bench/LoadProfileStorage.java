@@ -46,17 +46,13 @@ final class LoadProfileStorage implements Scenario {
             IntervalStore store = node.services().intervals();
             LocalDate day = LocalDate.now(Rig.ZONE).minusDays(1);
             Instant midnight = day.atStartOfDay(Rig.ZONE).toInstant();
-            List<List<StoredInterval>> perMeter = new ArrayList<>(p.meters());
-            for (int i = 0; i < p.meters(); i++) perMeter.add(day(ean(i), midnight, i));
-            long t0 = System.nanoTime();
-            try (BatchWriter<StoredInterval> writer = IntervalCollection.writer(store)) {
-                List<CompletableFuture<Void>> stored = new ArrayList<>(p.meters());
-                for (List<StoredInterval> rows : perMeter) stored.add(writer.add(rows));
-                CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get();
-            }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            double perSecond = p.meters() * 96.0 / secs;
-            System.err.printf("stored %d intervals in %.1f s: %.0f intervals/s%n", p.meters() * 96, secs, perSecond);
+            // the same volume three ways, each on a day of its own: the node's writer (multi-row INSERT),
+            // the writer through COPY and a staging INSERT ... SELECT, and the bound: bare COPY into a table
+            // without key, partitions or feed (what this host's PostgreSQL ingests at most)
+            double perSecond = storeDay("multi-row INSERT", p.meters(), store::store, day);
+            double viaCopy = storeDay("COPY + INSERT ... SELECT", p.meters(), store::storeByCopy, day.minusDays(1));
+            double bound = bareCopy(node, p.meters(), day.minusDays(2));
+            System.err.printf("ratios to bare COPY: multi-row INSERT %.2f, COPY + INSERT ... SELECT %.2f%n", perSecond / bound, viaCopy / bound);
             try (Connection c = node.services().db().dataSource().getConnection()) {
                 c.createStatement().execute("VACUUM ANALYZE load_intervals");
             }
@@ -96,8 +92,12 @@ final class LoadProfileStorage implements Scenario {
             out.put("sessionsPerSecond", 0);
             out.put("ratio", 1.0);
             out.put("meters", p.meters());
-            out.put("intervalsStored", p.meters() * 96);
+            out.put("intervalsStored", p.meters() * 96 * 2);
             out.put("intervalsStoredPerSecond", Stats.round(perSecond));
+            out.put("intervalsStoredPerSecondViaCopy", Stats.round(viaCopy));
+            out.put("bareCopyIntervalsPerSecond", Stats.round(bound));
+            out.put("ratioToBareCopy", Stats.round(perSecond / bound));
+            out.put("ratioToBareCopyViaCopy", Stats.round(viaCopy / bound));
             out.put("bytesOnDiskPerInterval", Stats.round(bytesPerInterval));
             out.put("monthIntervals", items);
             out.put("monthViaStoreMsMedian", Stats.round(median(storeMs)));
@@ -107,6 +107,67 @@ final class LoadProfileStorage implements Scenario {
         } finally {
             TempDirs.delete(data);
         }
+    }
+
+    /** Stores {@code meters} × 96 intervals of {@code day} through a batch writer like the node's; intervals per second. */
+    private static double storeDay(String how, int meters, java.util.function.Function<List<StoredInterval>, Integer> sink, LocalDate day)
+            throws Exception {
+        Instant midnight = day.atStartOfDay(Rig.ZONE).toInstant();
+        List<List<StoredInterval>> perMeter = new ArrayList<>(meters);
+        for (int i = 0; i < meters; i++) perMeter.add(day(ean(i), midnight, i));
+        long t0 = System.nanoTime();
+        try (BatchWriter<StoredInterval> writer = new BatchWriter<>("bench-" + how, sink::apply, 20_000, java.time.Duration.ofMillis(100), 2)) {
+            List<CompletableFuture<Void>> stored = new ArrayList<>(meters);
+            for (List<StoredInterval> rows : perMeter) stored.add(writer.add(rows));
+            CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).get();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.err.printf("%s: %d intervals in %.1f s: %.0f intervals/s%n", how, meters * 96, secs, meters * 96.0 / secs);
+        return meters * 96.0 / secs;
+    }
+
+    /** Bare COPY of the same rows, 20,000 per statement on two connections, into a table with no key. */
+    private static double bareCopy(HeadendNode node, int meters, LocalDate day) throws Exception {
+        Instant midnight = day.atStartOfDay(Rig.ZONE).toInstant();
+        List<String> chunks = new ArrayList<>();
+        StringBuilder b = new StringBuilder();
+        int rows = 0;
+        for (int i = 0; i < meters; i++) {
+            for (StoredInterval r : day(ean(i), midnight, i)) {
+                b.append(r.meterId()).append('\t').append(r.end()).append('\t').append(r.status()).append('\t')
+                        .append(r.importWh().toPlainString()).append('\t').append(r.exportWh().toPlainString()).append("\tnow\n");
+                if (++rows % 20_000 == 0) {
+                    chunks.add(b.toString());
+                    b.setLength(0);
+                }
+            }
+        }
+        if (b.length() > 0) chunks.add(b.toString());
+        try (Connection c = node.services().db().dataSource().getConnection()) {
+            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_bare_copy_logged (LIKE load_intervals)");
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Void>> copiers = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            copiers.add(CompletableFuture.runAsync(() -> {
+                try (Connection c = node.services().db().dataSource().getConnection()) {
+                    var copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+                    for (int k; (k = next.getAndIncrement()) < chunks.size(); ) {
+                        copy.copyIn("COPY bench_bare_copy_logged FROM STDIN", new java.io.StringReader(chunks.get(k)));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        CompletableFuture.allOf(copiers.toArray(CompletableFuture[]::new)).get();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.err.printf("bare COPY (no key, no partitions, no feed): %d intervals in %.1f s: %.0f intervals/s%n", rows, secs, rows / secs);
+        try (Connection c = node.services().db().dataSource().getConnection()) {
+            c.createStatement().execute("DROP TABLE bench_bare_copy_logged");
+        }
+        return rows / secs;
     }
 
     /** A valid EAN-18 for meter {@code i} (the API checks the check digit). */

@@ -70,6 +70,31 @@ class IntervalStoreTest {
     }
 
     @Test
+    void through_copy_the_same_rows_are_stored_once_with_their_feed_entry() throws Exception {
+        List<StoredInterval> batch = quarters("C\\1\tX", T0.plusSeconds(86_400 * 5), 12); // a meter id COPY must escape
+        assertThat(store.storeByCopy(batch)).isEqualTo(12);
+        assertThat(store.storeByCopy(batch)).as("the same batch again").isZero();
+        assertThat(store.store(batch)).as("and through the other path").isZero();
+        List<StoredInterval> overlapping = quarters("C\\1\tX", T0.plusSeconds(86_400 * 5 + 900 * 10), 4);
+        assertThat(store.storeByCopy(overlapping)).as("2 of 4 new").isEqualTo(2);
+        List<StoredInterval> back = store.forMeter("C\\1\tX", T0, T0.plusSeconds(86_400 * 6));
+        assertThat(back).hasSize(14);
+        assertThat(back.get(0)).isEqualTo(batch.get(0));
+        assertThat(back.get(3).status()).isEqualTo(0x80);
+        assertThat(back.get(0).exportWh()).as("null stays null").isNull();
+        assertThat(back.get(1).exportWh()).isEqualByComparingTo("12.5");
+        List<String> refs = new ArrayList<>();
+        try (var c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT ref FROM feed WHERE kind = 'intervals' AND meter_id = E'C\\\\1\\tX' ORDER BY id")) {
+            while (rs.next()) refs.add(rs.getString(1));
+        }
+        assertThat(refs).as("one entry per store that added rows").hasSize(2);
+        Instant[] second = IntervalStore.feedRange(refs.get(1));
+        assertThat(second[0]).isEqualTo(overlapping.get(2).end());
+        assertThat(second[1]).isEqualTo(overlapping.get(3).end());
+    }
+
+    @Test
     void the_newest_interval_per_meter_comes_from_one_look_up_within_the_catch_up_window() {
         Instant day = Instant.parse("2026-11-15T00:00:00Z");
         store.store(quarters("A", day, 8));

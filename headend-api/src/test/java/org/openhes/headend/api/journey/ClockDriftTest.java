@@ -33,9 +33,9 @@ class ClockDriftTest {
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (Math.abs(fleet.state(1).clockOffsetMillis()) > 5_000 && System.nanoTime() < until) Thread.sleep(100);
             assertThat(Math.abs(fleet.state(1).clockOffsetMillis())).as("the meter's clock was set").isLessThan(5_000);
-            var events = node.services().events().list(null, Instant.EPOCH, 100);
+            // the meters' own logs are events too (meter 1 loses power on some days): the drift events only
+            var events = node.services().events().list(null, Instant.EPOCH, 1000).stream().filter(e -> e.type().equals("CLOCK_DRIFT")).toList();
             assertThat(events).extracting(EventStore.Event::meterId).containsExactly(drifting);
-            assertThat(events.get(0).type()).isEqualTo("CLOCK_DRIFT");
             long drift = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.get(0).payloadJson()).get("driftSeconds").asLong();
             assertThat(drift).as("seconds the meter was ahead").isBetween(590L, 610L);
             assertThat(fleet.state(0).clockOffsetMillis()).as("the other meters are left alone").isZero();

@@ -68,6 +68,46 @@ public final class IntervalStore {
     }
 
     /**
+     * The same as {@link #store}, through COPY: the rows go into a temporary staging table (one per
+     * connection, emptied at commit) in PostgreSQL's text format, then one INSERT ... SELECT ... ON
+     * CONFLICT DO NOTHING moves the new ones and writes their feed entries. Measured against
+     * {@link #store} by the {@code load-profile} benchmark.
+     */
+    public int storeByCopy(List<StoredInterval> intervals) {
+        if (intervals.isEmpty()) return 0;
+        partitions.ensure(intervals.stream().map(StoredInterval::end).toList());
+        Instant received = clock.instant();
+        StringBuilder text = new StringBuilder(intervals.size() * 64);
+        for (StoredInterval i : intervals) {
+            text.append(copyText(i.meterId())).append('\t').append(i.end().getEpochSecond()).append('\t').append(i.status()).append('\t')
+                    .append(i.importWh() == null ? "\\N" : i.importWh().toPlainString()).append('\t')
+                    .append(i.exportWh() == null ? "\\N" : i.exportWh().toPlainString()).append('\n');
+        }
+        return Sql.tx(ds, c -> {
+            try (var st = c.createStatement()) {
+                st.execute("""
+                        CREATE TEMP TABLE IF NOT EXISTS interval_stage (meter_id text, end_epoch bigint, status smallint,
+                            import_wh numeric(20, 3), export_wh numeric(20, 3)) ON COMMIT DELETE ROWS""");
+            }
+            try {
+                c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                        .copyIn("COPY interval_stage FROM STDIN", new java.io.StringReader(text.toString()));
+            } catch (java.io.IOException e) {
+                throw new java.sql.SQLException("COPY of " + intervals.size() + " intervals failed: " + e.getMessage(), e);
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    WITH ins AS (INSERT INTO load_intervals (meter_id, interval_end, status, import_wh, export_wh, received_at)
+                        SELECT meter_id, to_timestamp(end_epoch), status, import_wh, export_wh, ? FROM interval_stage""" + FEED_NEW_INTERVALS)) {
+                ps.setTimestamp(1, Sql.ts(received));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /**
      * The end of the statement: the new intervals (a repeat inserts none), and one feed entry per meter
      * with new intervals in the same transaction, its ref the first and last new interval end in epoch
      * seconds ({@link #feedRange}).
@@ -84,6 +124,11 @@ public final class IntervalStore {
     public static Instant[] feedRange(String ref) {
         int slash = ref.indexOf('/');
         return new Instant[] {Instant.ofEpochSecond(Long.parseLong(ref.substring(0, slash))), Instant.ofEpochSecond(Long.parseLong(ref.substring(slash + 1)))};
+    }
+
+    /** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+    private static String copyText(String v) {
+        return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
     }
 
     private static void setWh(PreparedStatement ps, int p, BigDecimal wh) throws SQLException {
