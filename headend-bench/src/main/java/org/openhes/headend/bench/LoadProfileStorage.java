@@ -29,7 +29,7 @@ import org.openhes.headend.scheduler.reads.StoredInterval;
 
 /**
  * {@code load-profile}: the database alone, no meters: {@code --meters} meters × 96 intervals (one day)
- * stored through the node's interval writer as sessions hand them over (built before the clock starts);
+ * stored through a writer like the node's (multi-row INSERT, then COPY, each against bare COPY) as sessions hand them over (built before the clock starts);
  * then bytes on disk per interval, one meter's month (2,880 intervals) read through the store and through
  * the API, and the fleet's day streamed through the store.
  */
@@ -46,8 +46,8 @@ final class LoadProfileStorage implements Scenario {
             IntervalStore store = node.services().intervals();
             LocalDate day = LocalDate.now(Rig.ZONE).minusDays(1);
             Instant midnight = day.atStartOfDay(Rig.ZONE).toInstant();
-            // the same volume three ways, each on a day of its own: the node's writer (multi-row INSERT),
-            // the writer through COPY and a staging INSERT ... SELECT, and the bound: bare COPY into a table
+            // the same volume three ways, each on a day of its own: a writer like the node's through multi-row
+            // INSERTs, the same through COPY and a staging INSERT ... SELECT (the node's), and the bound: bare COPY into a table
             // without key, partitions or feed (what this host's PostgreSQL ingests at most)
             double perSecond = storeDay("multi-row INSERT", p.meters(), store::store, day);
             double viaCopy = storeDay("COPY + INSERT ... SELECT", p.meters(), store::storeByCopy, day.minusDays(1));
