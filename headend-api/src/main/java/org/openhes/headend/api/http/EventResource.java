@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +19,10 @@ final class EventResource {
         this.events = events;
     }
 
-    /** ?meter=, ?since=; the next page is ?since=<the last event's time>. */
+    /** ?meter=, ?since= (an instant), ?after= (the previous page's next: {@code <at>_<id>}). */
     void list(Context ctx, String caller) {
         Instant since = null;
+        long afterId = Long.MAX_VALUE;
         if (ctx.queryParam("since") != null) {
             try {
                 since = Instant.parse(ctx.queryParam("since"));
@@ -30,13 +30,19 @@ final class EventResource {
                 throw ApiProblem.badRequest("since", "since must be an ISO-8601 instant");
             }
         }
-        List<Map<String, Object>> items = new ArrayList<>();
-        int limit = Pages.limit(ctx);
-        for (EventStore.Event e : events.list(ctx.queryParam("meter"), since, limit)) {
-            items.add(eventJson(e));
+        String after = ctx.queryParam("after");
+        if (after != null) {
+            int sep = after.lastIndexOf('_');
+            try {
+                since = Instant.parse(after.substring(0, Math.max(0, sep)));
+                afterId = Long.parseLong(after.substring(sep + 1));
+            } catch (DateTimeParseException | NumberFormatException | StringIndexOutOfBoundsException e) {
+                throw ApiProblem.badRequest("after", "after must be the next of a previous page (<instant>_<id>), was " + after);
+            }
         }
-        // the next page: ?since=<the last event's time>
-        ctx.json(Pages.page(items, items.size() < limit ? null : (String) items.get(items.size() - 1).get("at")));
+        int limit = Pages.limit(ctx);
+        List<EventStore.Event> found = events.list(ctx.queryParam("meter"), since, afterId, limit + 1);
+        ctx.json(Pages.keyset(found, limit, e -> e.at() + "_" + e.id(), EventResource::eventJson));
     }
 
     /** An event as the API shows it (also in the feed). */

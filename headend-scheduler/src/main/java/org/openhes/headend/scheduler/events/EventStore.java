@@ -112,15 +112,26 @@ public final class EventStore {
 
     /** Events after {@code since}, optionally of one meter, oldest first. */
     public List<Event> list(String meterId, Instant since, int limit) {
+        return list(meterId, since, Long.MAX_VALUE, limit);
+    }
+
+    /**
+     * Events after the position (at, id), optionally of one meter, in (at, id) order: a page's last
+     * event is the next page's position, so events that share a time are never skipped between pages
+     * (the meters' logs give many events the same time). {@code afterId} {@link Long#MAX_VALUE}: every
+     * event after {@code since}.
+     */
+    public List<Event> list(String meterId, Instant since, long afterId, int limit) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT id, meter_id, type, at, payload::text FROM events
-                     WHERE (?::text IS NULL OR meter_id = ?) AND at > ? ORDER BY at, id LIMIT ?
+                     WHERE (?::text IS NULL OR meter_id = ?) AND (at, id) > (?, ?) ORDER BY at, id LIMIT ?
                     """)) {
                 ps.setString(1, meterId);
                 ps.setString(2, meterId);
                 ps.setTimestamp(3, Sql.ts(since == null ? Instant.EPOCH : since));
-                ps.setInt(4, limit);
+                ps.setLong(4, afterId);
+                ps.setInt(5, limit);
                 List<Event> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(event(rs));
