@@ -89,9 +89,20 @@ class IntervalStoreTest {
             while (rs.next()) refs.add(rs.getString(1));
         }
         assertThat(refs).as("one entry per store that added rows").hasSize(2);
-        Instant[] second = IntervalStore.feedRange(refs.get(1));
-        assertThat(second[0]).isEqualTo(overlapping.get(2).end());
-        assertThat(second[1]).isEqualTo(overlapping.get(3).end());
+        IntervalStore.Range first = IntervalStore.feedRange("C\\1\tX", refs.get(0)), second = IntervalStore.feedRange("C\\1\tX", refs.get(1));
+        assertThat(second.first()).isEqualTo(overlapping.get(2).end());
+        assertThat(second.last()).isEqualTo(overlapping.get(3).end());
+
+        // a delivery batch's ranges in one query, in the asked order, each with the interval before it
+        IntervalStore.Range none = new IntervalStore.Range("nobody", first.first(), first.last());
+        List<IntervalStore.RangeIntervals> found = store.ranges(List.of(second, none, first));
+        assertThat(found).hasSize(3);
+        assertThat(found.get(0).intervals()).extracting(StoredInterval::end).containsExactly(overlapping.get(2).end(), overlapping.get(3).end());
+        assertThat(found.get(0).previous()).isEqualTo(back.get(11));
+        assertThat(found.get(1).intervals()).isEmpty();
+        assertThat(found.get(1).previous()).isNull();
+        assertThat(found.get(2).intervals()).isEqualTo(back.subList(0, 12));
+        assertThat(found.get(2).previous()).as("nothing stored before the first").isNull();
     }
 
     @Test

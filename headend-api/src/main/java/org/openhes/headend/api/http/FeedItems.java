@@ -1,6 +1,5 @@
 package org.openhes.headend.api.http;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,9 +17,9 @@ import org.openhes.headend.scheduler.reads.StoredInterval;
 /**
  * Feed entries as the API and subscriptions show them: {@code {cursor, kind, meterId, at, data}}, where
  * {@code data} is the read (as {@code /meters/{id}/daily-reads} shows it), the event (as
- * {@code /events}), the command (as {@code /commands/{id}}), looked up with one query per kind, or a
- * meter's new intervals ({@code {from, to, items}}, items as {@code /meters/{id}/intervals} shows them,
- * two queries per entry). {@code data} is null when its rows are gone (a meter removed since).
+ * {@code /events}), the command (as {@code /commands/{id}}) or a meter's new intervals
+ * ({@code {from, to, items}}, items as {@code /meters/{id}/intervals} shows them), looked up with one
+ * query per kind. {@code data} is null when its rows are gone (a meter removed since).
  */
 public final class FeedItems {
     private final ReadStore reads;
@@ -39,12 +38,13 @@ public final class FeedItems {
         Map<FeedEntry, ReadStore.Capture> captureOf = new HashMap<>();
         List<Long> eventIds = new ArrayList<>();
         List<UUID> commandIds = new ArrayList<>();
+        Map<FeedEntry, IntervalStore.Range> rangeOf = new LinkedHashMap<>();
         for (FeedEntry e : entries) {
             switch (e.kind()) {
                 case DAILY_READ, ON_DEMAND_READ -> captureOf.put(e, ReadStore.captureRef(e.meterId(), e.ref()));
                 case EVENT -> eventIds.add(Long.parseLong(e.ref()));
                 case COMMAND_RESULT -> commandIds.add(UUID.fromString(e.ref()));
-                case INTERVALS -> { }
+                case INTERVALS -> rangeOf.put(e, IntervalStore.feedRange(e.meterId(), e.ref()));
             }
         }
         Map<ReadStore.Capture, List<IndexRead>> byCapture = new HashMap<>();
@@ -54,6 +54,10 @@ public final class FeedItems {
         Map<String, EventStore.Event> eventById = new HashMap<>();
         for (EventStore.Event ev : events.findAll(eventIds)) eventById.put(Long.toString(ev.id()), ev);
         Map<UUID, CommandStore.Command> commandById = commands.findAll(commandIds);
+        Map<FeedEntry, IntervalStore.RangeIntervals> intervalsOf = new HashMap<>();
+        List<IntervalStore.RangeIntervals> found = intervals.ranges(List.copyOf(rangeOf.values()));
+        int k = 0;
+        for (FeedEntry e : rangeOf.keySet()) intervalsOf.put(e, found.get(k++));
 
         List<Map<String, Object>> out = new ArrayList<>(entries.size());
         for (FeedEntry e : entries) {
@@ -70,7 +74,7 @@ public final class FeedItems {
                     CommandStore.Command c = commandById.get(UUID.fromString(e.ref()));
                     yield c == null ? null : CommandResource.commandJson(c);
                 }
-                case INTERVALS -> intervals(e);
+                case INTERVALS -> intervals(rangeOf.get(e), intervalsOf.get(e));
             };
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("cursor", e.position().toString());
@@ -83,20 +87,18 @@ public final class FeedItems {
         return out;
     }
 
-    /** The meter's intervals ending in the entry's [first, last], each with its consumption since the one before. */
-    private Map<String, Object> intervals(FeedEntry e) {
-        Instant[] range = IntervalStore.feedRange(e.ref());
-        List<StoredInterval> found = intervals.forMeter(e.meterId(), range[0], range[1]);
-        if (found.isEmpty()) return null;
-        StoredInterval previous = intervals.before(e.meterId(), found.get(0).end());
-        List<Map<String, Object>> items = new ArrayList<>(found.size());
-        for (StoredInterval i : found) {
+    /** The range's intervals, each with its consumption since the one before; null when they are gone. */
+    private static Map<String, Object> intervals(IntervalStore.Range range, IntervalStore.RangeIntervals found) {
+        if (found.intervals().isEmpty()) return null;
+        StoredInterval previous = found.previous();
+        List<Map<String, Object>> items = new ArrayList<>(found.intervals().size());
+        for (StoredInterval i : found.intervals()) {
             items.add(IntervalConsumption.item(previous, i));
             previous = i;
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("from", range[0].toString());
-        data.put("to", range[1].toString());
+        data.put("from", range.first().toString());
+        data.put("to", range.last().toString());
         data.put("items", items);
         return data;
     }

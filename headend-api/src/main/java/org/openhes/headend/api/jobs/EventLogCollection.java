@@ -1,5 +1,7 @@
 package org.openhes.headend.api.jobs;
 
+import static org.openhes.headend.api.jobs.MeterJobs.JSON;
+
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
@@ -7,19 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import org.openhes.headend.protocol.MeterException;
 import org.openhes.headend.protocol.model.LogEntry;
 import org.openhes.headend.protocol.model.MeterLog;
 import org.openhes.headend.protocol.session.MeterSession;
 import org.openhes.headend.scheduler.events.EventStore;
+import org.openhes.headend.scheduler.jobs.ClaimedJob;
 
 /**
  * The logs part of a daily read: each of the meter's logs read from its newest stored entry on (that
  * entry included: a repeat stores nothing twice), no further back than the catch-up window, and the
  * alarm register. A non-zero alarm register is stored as an event before it is cleared, in the session,
  * so that no alarm is cleared unrecorded. A log the meter refuses or lacks does not fail the daily read:
- * the outcome names it.
+ * the outcome names it. The newest stored entries of every claimed meter are looked up once per batch.
  */
 public final class EventLogCollection {
     private final EventStore events;
@@ -27,6 +30,7 @@ public final class EventLogCollection {
     private final InstantSource clock;
     private final ZoneId zone;
     private final int catchUpDays;
+    private final Map<String, Map<String, Instant>> lastEntries = new ConcurrentHashMap<>();
 
     public EventLogCollection(EventStore events, Executor db, InstantSource clock, ZoneId zone, int catchUpDays) {
         this.events = events;
@@ -40,32 +44,53 @@ public final class EventLogCollection {
     record Outcome(List<EventStore.LogEvent> entries, long alarmBits, List<String> problems) {
     }
 
+    /** Looks up the newest stored entry of each log of the batch's meters (one query). */
+    void prepare(List<ClaimedJob> dailyReads) {
+        if (dailyReads.isEmpty()) return;
+        List<String> meters = dailyReads.stream().map(ClaimedJob::meterId).distinct().toList();
+        Map<String, Map<String, Instant>> found = events.lastLogEntries(meters);
+        for (String m : meters) lastEntries.put(m, found.getOrDefault(m, Map.of()));
+    }
+
     CompletableFuture<Outcome> read(MeterSession s, String meterId) {
-        Instant window = clock.instant().atZone(zone).toLocalDate().minusDays(catchUpDays).atStartOfDay(zone).toInstant();
-        Instant to = clock.instant();
+        Map<String, Instant> prepared = lastEntries.remove(meterId);
+        CompletableFuture<Map<String, Instant>> last = prepared != null ? CompletableFuture.completedFuture(prepared)
+                : CompletableFuture.supplyAsync(() -> events.lastLogEntries(List.of(meterId)).getOrDefault(meterId, Map.of()), db);
         List<EventStore.LogEvent> entries = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        long[] alarm = {0};
-        CompletableFuture<Map<String, Instant>> lastStored = CompletableFuture.supplyAsync(() -> events.lastLogEntries(meterId), db);
-        CompletableFuture<Void> chain = lastStored.thenAccept(m -> { });
+        return last.thenCompose(stored -> readLogs(s, stored, entries, problems))
+                .thenCompose(v -> Refusals.tolerated(s.eventLogs().alarmRegister(), m -> {
+                    problems.add("alarm register: " + m.kind());
+                    return 0L;
+                }))
+                .thenCompose(bits -> bits == 0 ? CompletableFuture.completedFuture(bits) : recordThenClear(s, meterId, bits))
+                .thenApply(bits -> new Outcome(entries, bits, problems));
+    }
+
+    /** The logs one after the other (a session runs one request at a time), each from its newest stored entry. */
+    private CompletableFuture<Void> readLogs(MeterSession s, Map<String, Instant> stored, List<EventStore.LogEvent> entries,
+                                             List<String> problems) {
+        Instant to = clock.instant();
+        Instant window = to.atZone(zone).toLocalDate().minusDays(catchUpDays).atStartOfDay(zone).toInstant();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (MeterLog log : MeterLog.values()) {
-            chain = chain.thenCompose(v -> {
-                Instant last = lastStored.join().get(log.key());
-                Instant from = last != null && last.isAfter(window) ? last : window;
-                return tolerated(s.eventLogs().entries(log, from, to), log.key(), problems)
-                        .thenAccept(found -> { if (found != null) for (LogEntry e : found) entries.add(event(e)); });
-            });
+            Instant newest = stored.get(log.key());
+            Instant from = newest != null && newest.isAfter(window) ? newest : window;
+            chain = chain.thenCompose(v -> Refusals.tolerated(s.eventLogs().entries(log, from, to), m -> {
+                problems.add(log.key() + ": " + m.kind());
+                return List.<LogEntry>of();
+            })).thenAccept(found -> found.forEach(e -> entries.add(event(e))));
         }
-        chain = chain.thenCompose(v -> tolerated(s.eventLogs().alarmRegister(), "alarm register", problems))
-                .thenCompose(bits -> {
-                    if (bits == null || bits == 0) return CompletableFuture.completedFuture(null);
-                    alarm[0] = bits;
-                    boolean clear = s.profile().logs().clearAlarmRegister();
-                    return CompletableFuture.runAsync(() -> events.record(meterId, "ALARM_REGISTER", clock.instant(),
-                                    "{\"bits\":" + bits + ",\"hex\":\"" + String.format("0x%08X", bits) + "\",\"cleared\":" + clear + "}"), db)
-                            .thenCompose(stored -> clear ? s.eventLogs().clearAlarmRegister() : CompletableFuture.completedFuture(null));
-                });
-        return chain.thenApply(v -> new Outcome(entries, alarm[0], problems));
+        return chain;
+    }
+
+    /** Stores the alarm register's bits as an event, then clears the register when the profile says so. */
+    private CompletableFuture<Long> recordThenClear(MeterSession s, String meterId, long bits) {
+        boolean clear = s.profile().logs().clearAlarmRegister();
+        String payload = JSON.createObjectNode().put("bits", bits).put("hex", String.format("0x%08X", bits)).put("cleared", clear).toString();
+        return CompletableFuture.runAsync(() -> events.record(meterId, "ALARM_REGISTER", clock.instant(), payload), db)
+                .thenCompose(v -> clear ? s.eventLogs().clearAlarmRegister() : CompletableFuture.<Void>completedFuture(null))
+                .thenApply(v -> bits);
     }
 
     /** Stores the entries (one statement); completes with how many were new. */
@@ -76,24 +101,9 @@ public final class EventLogCollection {
 
     /** An entry as the event it is stored as: type the log, payload its event's name and its code or duration. */
     static EventStore.LogEvent event(LogEntry e) {
-        String value = e.log() == MeterLog.POWER_FAILURE_LOG ? "\"durationSeconds\":" + e.value() : "\"code\":" + e.value();
-        String payload = "{\"log\":\"" + e.log().key() + "\",\"event\":\"" + e.eventName() + "\"," + value + "}";
-        return new EventStore.LogEvent(e.log().key(), e.at(), e.value(), e.log().name(), payload);
-    }
-
-    /** The read's value, or null with the problem noted when the meter refuses or lacks the object. */
-    private static <T> CompletableFuture<T> tolerated(CompletableFuture<T> read, String what, List<String> problems) {
-        return read.handle((v, e) -> {
-            if (e == null) return CompletableFuture.completedFuture(v);
-            MeterException m = MeterException.find(e);
-            if (m != null && switch (m.kind()) {
-                case OBJECT_UNAVAILABLE, ACCESS_DENIED, REQUEST_REFUSED, MALFORMED_RESPONSE -> true;
-                default -> false;
-            }) {
-                problems.add(what + ": " + m.kind());
-                return CompletableFuture.<T>completedFuture(null);
-            }
-            return CompletableFuture.<T>failedFuture(e);
-        }).thenCompose(f -> f);
+        var payload = JSON.createObjectNode().put("log", e.log().key()).put("event", e.eventName());
+        if (e.log() == MeterLog.POWER_FAILURE_LOG) payload.put("durationSeconds", e.value());
+        else payload.put("code", e.value());
+        return new EventStore.LogEvent(e.log().key(), e.at(), e.value(), e.log().name(), payload.toString());
     }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openhes.headend.protocol.MeterException;
 import org.openhes.headend.protocol.model.LoadInterval;
 import org.openhes.headend.protocol.model.Register;
 import org.openhes.headend.protocol.session.MeterSession;
@@ -77,17 +76,8 @@ public final class IntervalCollection {
      */
     CompletableFuture<Outcome> read(MeterSession s, String meterId) {
         Instant from = since(meterId).plusSeconds(1), to = clock.instant();
-        return s.loadProfile().intervals(from, to).handle((rows, e) -> {
-            if (e == null) return CompletableFuture.completedFuture(new Outcome(rows, null));
-            MeterException m = MeterException.find(e);
-            if (m != null && switch (m.kind()) {
-                case OBJECT_UNAVAILABLE, ACCESS_DENIED, REQUEST_REFUSED, MALFORMED_RESPONSE -> true;
-                default -> false;
-            }) {
-                return CompletableFuture.completedFuture(new Outcome(List.of(), m.kind() + ": " + m.getMessage()));
-            }
-            return CompletableFuture.<Outcome>failedFuture(e);
-        }).thenCompose(f -> f);
+        return Refusals.tolerated(s.loadProfile().intervals(from, to).thenApply(rows -> new Outcome(rows, null)),
+                m -> new Outcome(List.of(), m.kind() + ": " + m.getMessage()));
     }
 
     /** Stores the intervals (through the batch writer). */

@@ -99,6 +99,7 @@ public final class MeterJobs implements JobHandler {
             daily.add(j);
         }
         if (intervals != null) intervals.prepare(daily);
+        if (logs != null) logs.prepare(daily);
         for (var e : byDate.entrySet()) {
             LocalDate to = e.getKey(), from = to.minusDays(catchUpDays - 1);
             var have = reads.dailyCaptures(e.getValue().stream().map(ClaimedJob::meterId).toList(),
@@ -170,11 +171,7 @@ public final class MeterJobs implements JobHandler {
                 .thenCompose(missing -> {
                     LocalDate from = missing.isEmpty() ? date : missing.get(0);
                     return client.withSession(target, "daily-read", s -> s.reads().daily(from, date, zone)
-                            .thenCompose(d -> (intervals == null ? CompletableFuture.<IntervalCollection.Outcome>completedFuture(null)
-                                    : intervals.read(s, target.meterId()))
-                                    .thenCompose(lp -> (logs == null ? CompletableFuture.<EventLogCollection.Outcome>completedFuture(null)
-                                            : logs.read(s, target.meterId()))
-                                            .thenApply(lg -> new DailyResult(d.rows(), d.gasAndClock(), lp, lg)))));
+                            .thenCompose(d -> dailyExtras(s, target.meterId(), d)));
                 })
                 .thenCompose(result -> {
                     List<IndexRead> out = new ArrayList<>();
@@ -203,6 +200,13 @@ public final class MeterJobs implements JobHandler {
                             : JobResult.failure("NO_PROFILE_ROW", true, "the daily profile has no row captured at " + wanted
                             + " (got " + result.rows().size() + " rows)"));
                 });
+    }
+
+    /** After the daily rows, in the same session: the load profile, then the logs and the alarm register, each when on. */
+    private CompletableFuture<DailyResult> dailyExtras(MeterSession s, String meterId, MeterReads.DailyRead d) {
+        CompletableFuture<IntervalCollection.Outcome> load = intervals == null ? CompletableFuture.completedFuture(null) : intervals.read(s, meterId);
+        return load.thenCompose(lp -> (logs == null ? CompletableFuture.<EventLogCollection.Outcome>completedFuture(null) : logs.read(s, meterId))
+                .thenApply(lg -> new DailyResult(d.rows(), d.gasAndClock(), lp, lg)));
     }
 
     private record DailyResult(List<IndexReading> rows, MeterReads.GasAndClock gas, IntervalCollection.Outcome load,

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -25,7 +24,6 @@ import org.openhes.headend.api.config.HeadendConfig;
 import org.openhes.headend.api.contract.ContractHttpClient;
 import org.openhes.headend.api.journey.LoadProfileJourneyTest.ShiftedClock;
 import org.openhes.headend.api.node.HeadendNode;
-import org.openhes.headend.scheduler.plans.ReadPlanner;
 import org.openhes.headend.scheduler.reads.StoredInterval;
 import org.openhes.headend.simulator.SimulatedFleet;
 import org.openhes.headend.simulator.SimulatorConfig;
@@ -63,7 +61,7 @@ class EventLogJourneyTest {
             List<long[]> disconnector = fleet.disconnectorLog(0);
             assertThat(disconnector).isNotEmpty();
 
-            readRun(node, clock, LocalDate.of(2026, 3, 30));
+            LoadProfileJourneyTest.readRun(node, clock, LocalDate.of(2026, 3, 30));
 
             // the alarm register: stored as an event, then cleared on the meter
             List<JsonNode> alarms = events(m0, "ALARM_REGISTER");
@@ -103,14 +101,12 @@ class EventLogJourneyTest {
             assertThat(events(fleet.identity(2).ean(), "STANDARD_EVENT_LOG")).as("meter 2 never loses power").isEmpty();
 
             // the next day: the logs are read again from their last stored entry (included), nothing twice
-            int before = events(m1, "STANDARD_EVENT_LOG").size() + events(m0, "DISCONNECTOR_CONTROL_LOG").size();
             clock.at(LocalDate.of(2026, 3, 31).atTime(8, 0).atZone(LoadProfileJourneyTest.BXL).toInstant());
-            readRun(node, clock, LocalDate.of(2026, 3, 31));
+            LoadProfileJourneyTest.readRun(node, clock, LocalDate.of(2026, 3, 31));
             List<JsonNode> again = events(m1, "STANDARD_EVENT_LOG");
             Set<String> distinct = new HashSet<>();
             for (JsonNode e : again) distinct.add(e.get("at").asText() + "|" + e.at("/payload/code").asLong());
             assertThat(distinct).as("each entry once").hasSize(again.size());
-            assertThat(again.size() + events(m0, "DISCONNECTOR_CONTROL_LOG").size()).isGreaterThanOrEqualTo(before);
             assertThat(events(m0, "DISCONNECTOR_CONTROL_LOG")).hasSize(disconnector.size());
             assertThat(events(m0, "ALARM_REGISTER")).as("a cleared register is not reported again").hasSize(1);
 
@@ -170,18 +166,6 @@ class EventLogJourneyTest {
             Thread.sleep(500);
         }
         return items;
-    }
-
-    private static void readRun(HeadendNode node, Clock clock, LocalDate date) throws Exception {
-        ReadPlanner.ReadRun run = node.services().planner().createRun(date, clock.instant(), Duration.ofMillis(100));
-        node.services().worker().nudge();
-        ReadPlanner.Progress p;
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        do {
-            Thread.sleep(100);
-            p = node.services().planner().progress(run.id()).orElseThrow();
-        } while (p.pending() > 0 && System.nanoTime() < until);
-        assertThat(p.succeeded()).as("daily reads of " + date).isEqualTo(3);
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws Exception {

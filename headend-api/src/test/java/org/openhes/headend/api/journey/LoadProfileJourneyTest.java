@@ -187,7 +187,8 @@ class LoadProfileJourneyTest {
         return items;
     }
 
-    private static void readRun(HeadendNode node, Clock clock, LocalDate date) throws Exception {
+    /** A read run of the 3-meter fleet for {@code date}, waited for; every daily read must succeed. */
+    static void readRun(HeadendNode node, Clock clock, LocalDate date) throws Exception {
         ReadPlanner.ReadRun run = node.services().planner().createRun(date, clock.instant(), Duration.ofMillis(100));
         node.services().worker().nudge();
         ReadPlanner.Progress p;

@@ -27,8 +27,14 @@ class MeterProfilesTest {
                 base = emucs
                 daily.profile = 1-0:98.1.0.255
                 daily.profile.access = entry
+                event.log.standard = 0-0:99.98.1.255
+                alarm.register.clear = false
                 """);
         assertThat(p.name()).isEqualTo("entry-meter");
+        assertThat(p.logs().standardEventLog()).isEqualTo("0-0:99.98.1.255");
+        assertThat(p.logs().clearAlarmRegister()).isFalse();
+        assertThat(p.logs().disconnectorControlLog()).isEqualTo(MeterProfile.emucs().logs().disconnectorControlLog());
+        assertThat(p.logs().obis(MeterLog.POWER_FAILURE_LOG)).isEqualTo("1-0:99.97.0.255");
         assertThat(p.dailyProfile()).isEqualTo("1-0:98.1.0.255");
         assertThat(p.dailyProfileAccess()).isEqualTo(ProfileAccess.ENTRY);
         assertThat(p.clock()).isEqualTo(MeterProfile.emucs().clock());
@@ -50,6 +56,18 @@ class MeterProfilesTest {
                 .hasMessage("f.profile: base nothing is not a known profile");
         assertThatThrownBy(() -> MeterProfiles.parse("f.profile", "name = x\nbase = emucs\nindex.registers = 1-0:1.8.1.256\n"))
                 .hasMessageContaining("index.registers must be an OBIS code");
+        assertThatThrownBy(() -> MeterProfiles.parse("f.profile", "name = x\nbase = emucs\nalarm.register.clear = sometimes\n"))
+                .hasMessage("f.profile: alarm.register.clear must be true or false (was sometimes)");
+    }
+
+    @Test
+    void log_codes_are_named_by_their_log_and_unknown_ones_say_their_number() {
+        assertThat(MeterLog.STANDARD_EVENT_LOG.eventName(1)).isEqualTo("POWER_DOWN");
+        assertThat(MeterLog.DISCONNECTOR_CONTROL_LOG.eventName(62)).isEqualTo("REMOTE_DISCONNECTION");
+        assertThat(MeterLog.STANDARD_EVENT_LOG.eventName(62)).as("a code means something in its own log only").isEqualTo("CODE_62");
+        assertThat(MeterLog.DISCONNECTOR_CONTROL_LOG.eventName(1000)).isEqualTo("CODE_1000");
+        assertThat(MeterLog.POWER_FAILURE_LOG.eventName(2700)).isEqualTo("POWER_FAILURE");
+        assertThat(MeterLog.DISCONNECTOR_CONTROL_LOG.key()).isEqualTo("disconnector-control-log");
     }
 
     @Test

@@ -80,15 +80,22 @@ public final class EventStore {
         });
     }
 
-    /** The time of the newest stored entry of each of the meter's logs (logs with none are absent). */
-    public java.util.Map<String, Instant> lastLogEntries(String meterId) {
+    /**
+     * The time of the newest stored entry of each log of these meters, in one query: meter, then log
+     * (meters and logs with none are absent).
+     */
+    public java.util.Map<String, java.util.Map<String, Instant>> lastLogEntries(List<String> meterIds) {
         return Sql.tx(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT log, max(at) FROM events WHERE meter_id = ? AND log IS NOT NULL GROUP BY log")) {
-                ps.setString(1, meterId);
-                java.util.Map<String, Instant> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT meter_id, log, max(at) FROM events
+                     WHERE meter_id = ANY(?) AND log IS NOT NULL GROUP BY meter_id, log
+                    """)) {
+                ps.setArray(1, c.createArrayOf("text", meterIds.toArray(String[]::new)));
+                java.util.Map<String, java.util.Map<String, Instant>> out = new java.util.HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), m -> new java.util.HashMap<>()).put(rs.getString(2), rs.getTimestamp(3).toInstant());
+                    }
                 }
                 return out;
             }

@@ -120,10 +120,11 @@ public final class IntervalStore {
                  ORDER BY last_end, meter_id)
             SELECT count(*) FROM ins""";
 
-    /** The [first, last] interval ends an {@code intervals} feed entry's ref names. */
-    public static Instant[] feedRange(String ref) {
+    /** The meter's intervals an {@code intervals} feed entry's ref ({@code <first>/<last>} epoch seconds) names. */
+    public static Range feedRange(String meterId, String ref) {
         int slash = ref.indexOf('/');
-        return new Instant[] {Instant.ofEpochSecond(Long.parseLong(ref.substring(0, slash))), Instant.ofEpochSecond(Long.parseLong(ref.substring(slash + 1)))};
+        return new Range(meterId, Instant.ofEpochSecond(Long.parseLong(ref.substring(0, slash))),
+                Instant.ofEpochSecond(Long.parseLong(ref.substring(slash + 1))));
     }
 
     /** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
@@ -188,6 +189,57 @@ public final class IntervalStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? interval(rs) : null;
                 }
+            }
+        });
+    }
+
+    /** A meter's intervals ending in [first, last], as a feed entry names them. */
+    public record Range(String meterId, Instant first, Instant last) {
+    }
+
+    /** The intervals of a range and the one stored before it (the base of the first consumption; null when none). */
+    public record RangeIntervals(StoredInterval previous, List<StoredInterval> intervals) {
+    }
+
+    /**
+     * The intervals of every range with the interval before each, in one query (a delivery batch's
+     * {@code intervals} entries): answers in the order of {@code ranges}.
+     */
+    public List<RangeIntervals> ranges(List<Range> ranges) {
+        if (ranges.isEmpty()) return List.of();
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT r.k, i.meter_id, i.interval_end, i.status, i.import_wh, i.export_wh, i.interval_end < r.first_end
+                      FROM unnest(?::text[], ?::timestamptz[], ?::timestamptz[]) WITH ORDINALITY AS r (meter_id, first_end, last_end, k)
+                      CROSS JOIN LATERAL (
+                          (SELECT * FROM load_intervals p WHERE p.meter_id = r.meter_id AND p.interval_end < r.first_end
+                            ORDER BY p.interval_end DESC LIMIT 1)
+                          UNION ALL
+                          (SELECT * FROM load_intervals w WHERE w.meter_id = r.meter_id
+                              AND w.interval_end >= r.first_end AND w.interval_end <= r.last_end)) AS i
+                     ORDER BY r.k, i.interval_end
+                    """)) {
+                ps.setArray(1, c.createArrayOf("text", ranges.stream().map(Range::meterId).toArray()));
+                ps.setArray(2, c.createArrayOf("timestamptz", ranges.stream().map(r -> Sql.ts(r.first())).toArray()));
+                ps.setArray(3, c.createArrayOf("timestamptz", ranges.stream().map(r -> Sql.ts(r.last())).toArray()));
+                List<StoredInterval[]> previous = new ArrayList<>();
+                List<List<StoredInterval>> found = new ArrayList<>();
+                for (int k = 0; k < ranges.size(); k++) {
+                    previous.add(new StoredInterval[1]);
+                    found.add(new ArrayList<>());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int k = rs.getInt(1) - 1;
+                        StoredInterval i = new StoredInterval(rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getShort(4),
+                                wh(rs.getBigDecimal(5)), wh(rs.getBigDecimal(6)));
+                        if (rs.getBoolean(7)) previous.get(k)[0] = i;
+                        else found.get(k).add(i);
+                    }
+                }
+                List<RangeIntervals> out = new ArrayList<>(ranges.size());
+                for (int k = 0; k < ranges.size(); k++) out.add(new RangeIntervals(previous.get(k)[0], found.get(k)));
+                return out;
             }
         });
     }

@@ -12,9 +12,16 @@ import org.openmuc.jdlms.SelectiveAccessDescription;
 import org.openmuc.jdlms.datatypes.DataObject;
 import org.openmuc.jdlms.datatypes.DataObject.Type;
 
-/** Interface class 7 (Profile generic), version 1, as an event log: captured when something happens (period 0), fifo. */
+/**
+ * Interface class 7 (Profile generic), version 1, fifo (oldest row first), over rows computed on each
+ * read: the daily values (captured at local midnight) and the event logs (captured when something
+ * happens: period 0).
+ */
 @CosemClass(id = 7, version = 1)
-public final class EventLogObject extends CosemInterfaceObject {
+public final class ProfileGenericObject extends CosemInterfaceObject {
+    /** sort_method fifo: oldest row first. */
+    static final int FIFO = 1;
+
     @CosemAttribute(id = 2, type = Type.ARRAY, accessMode = AttributeAccessMode.READ_ONLY,
             selector = {ProfileSelection.BY_RANGE, ProfileSelection.BY_ENTRY})
     private DataObject buffer;
@@ -28,6 +35,9 @@ public final class EventLogObject extends CosemInterfaceObject {
     @CosemAttribute(id = 5, type = Type.ENUMERATE, accessMode = AttributeAccessMode.READ_ONLY)
     private DataObject sortMethod;
 
+    @CosemAttribute(id = 6, type = Type.STRUCTURE, accessMode = AttributeAccessMode.READ_ONLY)
+    private DataObject sortObject;
+
     @CosemAttribute(id = 7, type = Type.DOUBLE_LONG_UNSIGNED, accessMode = AttributeAccessMode.READ_ONLY)
     private DataObject entriesInUse;
 
@@ -36,12 +46,15 @@ public final class EventLogObject extends CosemInterfaceObject {
 
     private final Supplier<List<? extends ProfileRow>> rows;
     private final List<CaptureObject> columns;
+    private final long capturePeriodSeconds;
     private final int capacity;
 
-    EventLogObject(ObisCode obis, Supplier<List<? extends ProfileRow>> rows, List<CaptureObject> columns, int capacity, AccessPolicy policy) {
+    ProfileGenericObject(ObisCode obis, Supplier<List<? extends ProfileRow>> rows, List<CaptureObject> columns, long capturePeriodSeconds,
+                         int capacity, AccessPolicy policy) {
         super(obis, policy);
         this.rows = rows;
         this.columns = columns;
+        this.capturePeriodSeconds = capturePeriodSeconds;
         this.capacity = capacity;
     }
 
@@ -55,11 +68,16 @@ public final class EventLogObject extends CosemInterfaceObject {
     }
 
     public DataObject getCapturePeriod() {
-        return DataObject.newUInteger32Data(0);
+        return DataObject.newUInteger32Data(capturePeriodSeconds);
     }
 
     public DataObject getSortMethod() {
-        return DataObject.newEnumerateData(DailyProfileObject.FIFO);
+        return DataObject.newEnumerateData(FIFO);
+    }
+
+    /** No sort object: an all-zero definition, as fifo profiles report. */
+    public DataObject getSortObject() {
+        return new CaptureObject(0, new ObisCode(0, 0, 0, 0, 0, 0), 0, 0).toDataObject();
     }
 
     public DataObject getEntriesInUse() {
