@@ -279,6 +279,41 @@ public final class MeterRegistry {
         });
     }
 
+    /**
+     * The meters the console's search box finds for {@code q} (trimmed), by id order, at most {@code limit}:
+     * the EAN exactly or as a prefix (when q is digits), the serial exactly (ignoring case), the host
+     * exactly or as "host:port", or any label value containing q (ignoring case; e.g. an address label).
+     * A blank or null q finds nothing.
+     */
+    public List<Meter> search(String q, int limit) {
+        String term = q == null ? "" : q.strip();
+        if (term.isEmpty() || limit <= 0) return List.of();
+        String idPrefix = term.matches("[0-9]+") ? term + "%" : null;
+        String contains = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + """
+                     FROM meters
+                    WHERE id LIKE ?
+                       OR lower(serial) = lower(?)
+                       OR host = ? OR host || ':' || port = ?
+                       OR EXISTS (SELECT 1 FROM jsonb_each_text(labels) l WHERE l.value ILIKE ? ESCAPE '\\')
+                    ORDER BY id LIMIT ?
+                    """)) {
+                ps.setString(1, idPrefix);
+                ps.setString(2, term);
+                ps.setString(3, term);
+                ps.setString(4, term);
+                ps.setString(5, contains);
+                ps.setInt(6, limit);
+                List<Meter> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(meter(rs));
+                }
+                return out;
+            }
+        });
+    }
+
     public int count(String status) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM meters WHERE status = ?")) {
