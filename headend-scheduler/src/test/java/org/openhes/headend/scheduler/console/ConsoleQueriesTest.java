@@ -223,6 +223,9 @@ class ConsoleQueriesTest {
         assertThat(activity.powerLimit(ean(3))).isEmpty();
         succeeded(4, "RECONNECT", "{}", null, ago(Duration.ofHours(1)), 1);
         assertThat(activity.breaker(ean(4))).hasValueSatisfying(b -> assertThat(b.connected()).isTrue());
+        // a slow disconnection asked before that reconnection but ended after it: updated_at orders them
+        succeeded(4, "DISCONNECT", "{}", "{}", ago(Duration.ofHours(2)), 90 * 60);
+        assertThat(activity.breaker(ean(4))).hasValueSatisfying(b -> assertThat(b.command()).isEqualTo("DISCONNECT"));
         assertThat(activity.breaker(ean(9))).isEmpty();
 
         List<MeterActivity.CommandLine> lines = activity.commands(ean(1), 3);
