@@ -64,6 +64,7 @@ final class DemoCommand implements Callable<Integer> {
             node.services().worker().nudge();
             String base = "http://localhost:" + node.httpPort();
             System.out.println();
+            System.out.println("  console      " + base + "/console   (sign in with the admin token below)");
             System.out.println("  API          " + base + "/api/v1   (OpenAPI: " + base + "/api/openapi.json)");
             System.out.println("  metrics      " + base + "/metrics");
             System.out.println("  admin token  " + token);

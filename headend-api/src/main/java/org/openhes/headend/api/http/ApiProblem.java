@@ -25,6 +25,21 @@ public final class ApiProblem extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** The HTTP status it is answered with. */
+    public int status() {
+        return status;
+    }
+
+    /** The short title (RFC 9457 "title"). */
+    public String title() {
+        return title;
+    }
+
+    /** The field to blame, or null. */
+    public String field() {
+        return field;
+    }
+
     public static ApiProblem badRequest(String field, String detail) {
         return new ApiProblem(400, "Invalid request", detail, field);
     }

@@ -45,7 +45,26 @@ public final class CommandResource {
         JsonNode b = body(ctx, CommandRequests.FIELDS);
         String key = ctx.header("Idempotency-Key");
         if (key != null && (key.isBlank() || key.length() > 200)) throw ApiProblem.badRequest("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
-        CommandStore.NewCommand n = requests.command(m, b, caller, key);
+        CommandStore.Submitted sub = submit(m, b, caller, key);
+        ctx.status(sub.created() ? 202 : 200).header("Location", "/api/v1/commands/" + sub.command().id()).json(commandJson(sub.command()));
+    }
+
+    /**
+     * What submitting {@code b} would store, without storing it: the console's confirmation says what
+     * will run (the guard may turn a disconnection into a power limit). An {@link ApiProblem} says why
+     * it would be refused.
+     */
+    public CommandStore.NewCommand check(Meter m, JsonNode b, String caller) {
+        return requests.command(m, b, caller, null);
+    }
+
+    /**
+     * Submits the command {@code b} asks of {@code m} as the API does (checked, through the guard,
+     * admitted, stored with its job, audited): the one way in for the API and the console. An
+     * {@link ApiProblem} says why a command is refused.
+     */
+    public CommandStore.Submitted submit(Meter m, JsonNode b, String caller, String idempotencyKey) {
+        CommandStore.NewCommand n = requests.command(m, b, caller, idempotencyKey);
         CommandStore.Submitted sub;
         try (var admission = throttles.admit()) {
             sub = commands.submit(n);
@@ -55,7 +74,7 @@ public final class CommandResource {
             events.audit(clock.instant(), caller, "command." + n.type(), m.id(), sub.command().id().toString());
             worker.nudge();
         }
-        ctx.status(sub.created() ? 202 : 200).header("Location", "/api/v1/commands/" + sub.command().id()).json(commandJson(sub.command()));
+        return sub;
     }
 
     /** A command as the API shows it; also the body of its callback. */

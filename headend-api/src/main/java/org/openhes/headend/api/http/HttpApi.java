@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.openhes.headend.api.console.Console;
 import org.openhes.headend.api.node.Services;
 import org.openhes.headend.scheduler.commands.CommandStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API (JSON under /api/v1), health, metrics and the OpenAPI document: the server's life cycle
+ * The HTTP API (JSON under /api/v1), health, metrics, the OpenAPI document and the web console
+ * ({@link Console}, under /console): the server's life cycle
  * and the route table. Every route names the roles that may call it and the resource that answers it;
  * errors are RFC 9457 problem details ({@link Problems}) naming the field and the reason.
  */
@@ -54,12 +56,14 @@ public final class HttpApi implements AutoCloseable {
                 s.delivery().maxBatch(), s.delivery().wake());
         CallbackResource callbacks = new CallbackResource(s.delivery().callbacks(), s.events(), s.clock(), s.delivery().wake());
         FeedResource feed = new FeedResource(s.delivery().feed(), s.delivery().items());
+        Console console = new Console(s, commands, reads);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.JSON, false));
             config.http.maxRequestSize = 64L * 1024 * 1024;
             config.requestLogger.http((ctx, ms) -> s.metrics().httpRequest(routeOf(ctx), ctx.method().name(), ctx.statusCode(),
                     Duration.ofNanos((long) (ms * 1_000_000))));
+            console.install(config);
             var r = config.routes;
             r.get("/health/live", service::live);
             r.get("/health/ready", service::ready);
@@ -102,13 +106,20 @@ public final class HttpApi implements AutoCloseable {
             r.get("/api/v1/callbacks/dead", auth.guard(WATCHERS, callbacks::dead));
             r.post("/api/v1/callbacks/dead/requeue", auth.guard(WATCHERS, callbacks::requeue));
 
-            r.exception(ApiProblem.class, Problems::refused);
+            r.exception(ApiProblem.class, (e, ctx) -> {
+                if (Console.owns(ctx)) console.refused(e, ctx);
+                else Problems.refused(e, ctx);
+            });
             r.exception(HttpResponseException.class, Problems::server);
             r.exception(CommandStore.IdempotencyConflict.class, Problems::idempotencyConflict);
             r.exception(Exception.class, (e, ctx) -> {
-                if (!gate.refuse(e, ctx)) failed(e, ctx);
+                if (Console.owns(ctx)) console.failed(e, ctx);
+                else if (!gate.refuse(e, ctx)) failed(e, ctx);
             });
-            r.error(404, "*/*", Problems::noRoute);
+            r.error(404, "*/*", ctx -> {
+                if (Console.owns(ctx)) console.notFound(ctx);
+                else Problems.noRoute(ctx);
+            });
         });
     }
 

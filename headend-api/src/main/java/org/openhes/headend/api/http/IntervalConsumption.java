@@ -14,7 +14,7 @@ import org.openhes.headend.scheduler.reads.StoredInterval;
  * previous interval 15 minutes earlier), {@code reset} (an index went down), {@code clockChange} (status
  * clock adjusted or clock invalid), {@code powerDown} and {@code dataNotValid} (status bits).
  */
-final class IntervalConsumption {
+public final class IntervalConsumption {
     static final Duration PERIOD = Duration.ofMinutes(15);
     static final int POWER_DOWN = 0x80, CLOCK_ADJUSTED = 0x20, DATA_NOT_VALID = 0x04, CLOCK_INVALID = 0x02;
     static final String CSV_HEADER = "meter_id,interval_end,status,import_wh,export_wh,import_consumption_wh,export_consumption_wh,reliable,flags\n";
@@ -36,6 +36,11 @@ final class IntervalConsumption {
         m.put("reliable", flags.isEmpty());
         m.put("flags", flags);
         return m;
+    }
+
+    /** The Wh imported during {@code current}, or null when the flags make it unreliable (a gap, a reset, a clock change...). */
+    public static BigDecimal reliableImportWh(StoredInterval previous, StoredInterval current) {
+        return flags(previous, current).isEmpty() ? delta(previous.importWh(), current.importWh()) : null;
     }
 
     static String csv(StoredInterval previous, StoredInterval current) {

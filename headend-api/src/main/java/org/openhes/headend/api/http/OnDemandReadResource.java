@@ -19,7 +19,7 @@ import org.openhes.headend.scheduler.meters.MeterRegistry;
  * A meter read now: queued as an urgent job (admitted by {@link Throttles}), answered inline when it ends
  * within ?wait= ({@link JobWaiters}), its session traced on request and the traces read back.
  */
-final class OnDemandReadResource {
+public final class OnDemandReadResource {
     private final MeterRegistry meters;
     private final JobQueue jobs;
     private final JobWorker worker;
@@ -53,15 +53,7 @@ final class OnDemandReadResource {
             }
             if (wait.compareTo(Duration.ofMinutes(2)) > 0) throw ApiProblem.badRequest("wait", "wait must be at most 2m");
         }
-        String payload = "true".equals(ctx.queryParam("trace")) ? "{\"trace\":true}" : "{}";
-        long jobId;
-        try (var admission = throttles.admit()) {
-            jobId = jobs.enqueue(new JobQueue.NewJob(JobType.ON_DEMAND_READ, m.id(), payload, clock.instant(),
-                    clock.instant().plus(Duration.ofMinutes(15)), null, null));
-            admission.queued();
-        }
-        events.audit(clock.instant(), caller, "read.on-demand", m.id(), "job " + jobId);
-        worker.nudge();
+        long jobId = enqueue(m, "true".equals(ctx.queryParam("trace")), caller);
         if (wait.isZero()) {
             ctx.status(202).json(Map.of("jobId", jobId, "state", "QUEUED"));
             return;
@@ -83,6 +75,22 @@ final class OnDemandReadResource {
             body.put("error", view == null ? null : view.lastFailure());
             ctx.status(202).json(body);
         }));
+    }
+
+    /**
+     * Queues an urgent read of {@code m} (admitted by the throttles, audited), traced when asked: the one
+     * way in for the API and the console. Returns the job's id.
+     */
+    public long enqueue(Meter m, boolean trace, String caller) {
+        long jobId;
+        try (var admission = throttles.admit()) {
+            jobId = jobs.enqueue(new JobQueue.NewJob(JobType.ON_DEMAND_READ, m.id(), trace ? "{\"trace\":true}" : "{}", clock.instant(),
+                    clock.instant().plus(Duration.ofMinutes(15)), null, null));
+            admission.queued();
+        }
+        events.audit(clock.instant(), caller, "read.on-demand", m.id(), "job " + jobId);
+        worker.nudge();
+        return jobId;
     }
 
     /** The last traced sessions of a meter (ask for one with POST .../reads?trace=true). */

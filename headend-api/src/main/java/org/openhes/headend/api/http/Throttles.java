@@ -112,7 +112,7 @@ public final class Throttles {
     }
 
     /** Throws 429 when {@code address} failed to authenticate too often in the last minute. */
-    void checkAuthAllowed(String address) {
+    public void checkAuthAllowed(String address) {
         long[] f = failures.get(address);
         if (f != null && System.nanoTime() - f[1] < Duration.ofMinutes(1).toNanos() && f[0] >= maxAuthFailuresPerMinute) {
             throw new ApiProblem(429, "Too many failed authentications", "too many requests with a bad token from " + address
@@ -120,7 +120,8 @@ public final class Throttles {
         }
     }
 
-    void authFailed(String address) {
+    /** Counts a bad token from {@code address}. */
+    public void authFailed(String address) {
         failures.compute(address, (k, f) -> {
             long now = System.nanoTime();
             if (f == null || now - f[1] > Duration.ofMinutes(1).toNanos()) return new long[] {1, now};

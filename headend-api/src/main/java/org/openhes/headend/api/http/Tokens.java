@@ -15,10 +15,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.openhes.headend.scheduler.db.Sql;
 
-/** API bearer tokens, stored as SHA-256 hashes; the token itself is shown once, when created. */
+/**
+ * API bearer tokens, stored as SHA-256 hashes; the token itself is shown once, when created. A token's
+ * role is cached for {@link #CACHE_NANOS} at most, so a token revoked on another node stops working
+ * here within that time (at once on the node that revoked it).
+ */
 public final class Tokens {
+    static final long CACHE_NANOS = 30_000_000_000L;
     private final DataSource ds;
-    private final Map<String, Role> cache = new ConcurrentHashMap<>();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Role role, long loadedNanos) {
+    }
+
+    /** A token as an admin sees it: its hash stands for it ({@code id}); the token itself is never kept. */
+    public record TokenInfo(String id, String name, Role role, java.time.Instant createdAt) {
+    }
     private final SecureRandom random = new SecureRandom();
 
     public Tokens(DataSource ds) {
@@ -54,8 +66,8 @@ public final class Tokens {
     public Optional<Role> roleOf(String token) {
         if (token == null || token.isBlank()) return Optional.empty();
         String h = hash(token);
-        Role cached = cache.get(h);
-        if (cached != null) return Optional.of(cached);
+        Cached cached = cache.get(h);
+        if (cached != null && System.nanoTime() - cached.loadedNanos() < CACHE_NANOS) return Optional.of(cached.role());
         Optional<Role> role = Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT role FROM api_tokens WHERE token_hash = ?")) {
                 ps.setString(1, h);
@@ -64,11 +76,42 @@ public final class Tokens {
                 }
             }
         });
-        role.ifPresent(r -> cache.put(h, r));
+        role.ifPresentOrElse(r -> cache.put(h, new Cached(r, System.nanoTime())), () -> cache.remove(h));
         return role;
     }
 
-    static String hash(String token) {
+    /** Every token, oldest first. */
+    public java.util.List<TokenInfo> list() {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT token_hash, name, role, created_at FROM api_tokens ORDER BY created_at, name");
+                 ResultSet rs = ps.executeQuery()) {
+                java.util.List<TokenInfo> out = new java.util.ArrayList<>();
+                while (rs.next()) {
+                    out.add(new TokenInfo(rs.getString(1), rs.getString(2), Role.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)),
+                            rs.getTimestamp(4).toInstant()));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Revokes the token whose hash is {@code id} (its console sessions end with it); the revoked one, or empty. */
+    public Optional<TokenInfo> revoke(String id) {
+        Optional<TokenInfo> gone = Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_tokens WHERE token_hash = ? RETURNING token_hash, name, role, created_at")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new TokenInfo(rs.getString(1), rs.getString(2),
+                            Role.valueOf(rs.getString(3).toUpperCase(Locale.ROOT)), rs.getTimestamp(4).toInstant())) : Optional.<TokenInfo>empty();
+                }
+            }
+        });
+        cache.remove(id);
+        return gone;
+    }
+
+    /** The stored form of a token (its SHA-256, hex). */
+    public static String hash(String token) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

@@ -82,6 +82,20 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         return registry.scrape();
     }
 
+    /** This node's connection pool: sessions open, sessions waiting for a slot, the most it opens. */
+    public record PoolUse(int active, int waiting, int max) {
+    }
+
+    /** The pool gauges' values now (zeros before the pool is bound). */
+    public PoolUse poolUse() {
+        return new PoolUse(gauge("headend.pool.sessions.active"), gauge("headend.pool.waiters"), gauge("headend.pool.sessions.max"));
+    }
+
+    private int gauge(String name) {
+        var g = registry.find(name).gauge();
+        return g == null ? 0 : (int) g.value();
+    }
+
     /** Connection pool gauges. */
     public void bindPool(java.util.function.IntSupplier active, java.util.function.IntSupplier waiting, int max) {
         Gauge.builder("headend.pool.sessions.active", active, s -> s.getAsInt()).register(registry);

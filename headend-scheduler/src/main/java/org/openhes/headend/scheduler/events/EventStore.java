@@ -148,6 +148,23 @@ public final class EventStore {
         });
     }
 
+    /** A meter's newest events first, at most {@code limit} (a timeline). */
+    public List<Event> latest(String meterId, int limit) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT id, meter_id, type, at, payload::text FROM events WHERE meter_id = ? ORDER BY at DESC, id DESC LIMIT ?
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setInt(2, limit);
+                List<Event> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(event(rs));
+                }
+                return out;
+            }
+        });
+    }
+
     /** Who did what, for the audit trail. */
     public void audit(Instant at, String actor, String action, String target, String detail) {
         Sql.tx(ds, c -> {
