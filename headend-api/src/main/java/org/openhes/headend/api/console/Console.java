@@ -11,7 +11,6 @@ import org.openhes.headend.api.http.CommandResource;
 import org.openhes.headend.api.http.OnDemandReadResource;
 import org.openhes.headend.api.http.Role;
 import org.openhes.headend.api.node.Services;
-import org.openhes.headend.scheduler.console.ConsoleSessionStore;
 import org.openhes.headend.scheduler.console.FleetOverview;
 import org.openhes.headend.scheduler.console.MeterActivity;
 import org.slf4j.Logger;
@@ -42,11 +41,11 @@ public final class Console {
     private final AdminPages admin;
 
     public Console(Services s, CommandResource commands, OnDemandReadResource reads) {
-        this.auth = new ConsoleAuth(new ConsoleSessionStore(s.db().dataSource(), s.clock()), s.tokens(), s.throttles());
+        this.auth = new ConsoleAuth(s.consoleSessions(), s.tokens(), s.throttles());
         this.operations = new OperationsPages(new FleetOverview(s.db().dataSource(), s.clock(), s.zone()), s.jobs(), s.worker(), s.events(),
                 s.metrics(), s.clock(), s.zone(), views, frames);
         this.meters = new MeterPages(s.meters(), new MeterActivity(s.db().dataSource()), s.reads(), s.events(), s.clock(), s.zone(), views, frames);
-        this.actions = new MeterActions(meters, commands, reads, s.jobs(), s.traces(), views, frames);
+        this.actions = new MeterActions(meters, commands, reads, s.jobs(), s.traces(), new TraceRows(s.zone()), views, frames);
         this.charts = new ChartData(s.reads(), s.intervals(), s.clock(), s.zone());
         this.admin = new AdminPages(s.tokens(), s.meters(), s.events(), s.clock(), s.zone(), views, frames);
     }

@@ -31,11 +31,8 @@ public final class MeterActions {
                               String heldNote, String key) {
     }
 
-    public record TraceRow(String at, String direction, String step, String pdu, String detail, String hex) {
-    }
-
     public record ReadView(Frame frame, Meter meter, long jobId, String state, int attempts, String failure, boolean ended,
-                           List<MeterPages.LastRead> registers, String traceOutcome, List<TraceRow> trace, boolean traced) {
+                           List<MeterPages.LastRead> registers, String traceOutcome, List<TraceRows.Row> trace, boolean traced) {
     }
 
     private final MeterPages pages;
@@ -43,10 +40,13 @@ public final class MeterActions {
     private final OnDemandReadResource reads;
     private final JobQueue jobs;
     private final TraceLog traces;
+    private final TraceRows traceRows;
     private final Views views;
     private final Frames frames;
 
-    MeterActions(MeterPages pages, CommandResource commands, OnDemandReadResource reads, JobQueue jobs, TraceLog traces, Views views, Frames frames) {
+    MeterActions(MeterPages pages, CommandResource commands, OnDemandReadResource reads, JobQueue jobs, TraceLog traces, TraceRows traceRows,
+                 Views views, Frames frames) {
+        this.traceRows = traceRows;
         this.pages = pages;
         this.commands = commands;
         this.reads = reads;
@@ -89,8 +89,8 @@ public final class MeterActions {
         if (ended && caller.seesTraces()) {
             for (TraceLog.Session s : traces.of(m.id())) if (!s.at().isBefore(job.createdAt())) session = s;
         }
-        List<TraceRow> rows = new ArrayList<>();
-        if (session != null) for (Map<String, Object> f : session.frames()) rows.add(row(f));
+        List<TraceRows.Row> rows = new ArrayList<>();
+        if (session != null) for (Map<String, Object> f : session.frames()) rows.add(traceRows.row(f));
         return new ReadView(frames.of(ctx, "Read of " + m.id(), caller, "meters"), m, id, job.state(), job.attempts(), job.lastFailure(),
                 ended, registers, session == null ? null : session.outcome() + (session.failure() == null ? "" : ": " + session.failure()),
                 rows, session != null);
@@ -109,25 +109,6 @@ public final class MeterActions {
             // shown without registers
         }
         return out;
-    }
-
-    /** A decoded frame as a row: what it is in a few columns, the rest (descriptors, results, ciphering) in one. */
-    private static TraceRow row(Map<String, Object> f) {
-        StringBuilder detail = new StringBuilder();
-        for (Map.Entry<String, Object> e : f.entrySet()) {
-            if (Set.of("at", "direction", "step", "pdu", "hex").contains(e.getKey())) continue;
-            if (!detail.isEmpty()) detail.append("; ");
-            try {
-                detail.append(e.getKey()).append(": ").append(e.getValue() instanceof String s ? s : MeterPages.JSON.writeValueAsString(e.getValue()));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
-                detail.append(e.getKey()).append(": ?");
-            }
-        }
-        return new TraceRow(str(f.get("at")), str(f.get("direction")), str(f.get("step")), str(f.get("pdu")), detail.toString(), str(f.get("hex")));
-    }
-
-    private static String str(Object o) {
-        return o == null ? "" : o.toString();
     }
 
     /** The confirmation: names the meter and says what will run, or why it would be refused. */

@@ -187,7 +187,7 @@ public final class HeadendNode implements AutoCloseable {
                 Math.max(WorkerSettings.defaultUrgentRoom(config.workerMaxInFlight()), config.poolUrgentReserve())));
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, dbHealth, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
-                handler.traces(), guard, intervals,
+                handler.traces(), guard, intervals, new org.openhes.headend.scheduler.console.ConsoleSessionStore(db.dataSource(), clock),
                 new Services.Delivery(feed, subscriptions, callbacks, feedItems, deliverySettings.maxBatch(), this.delivery::wake));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
@@ -212,6 +212,7 @@ public final class HeadendNode implements AutoCloseable {
             node.worker.start();
             node.delivery.start();
             node.ticker.scheduleWithFixedDelay(node::refreshMetrics, 0, 10, TimeUnit.SECONDS);
+            node.ticker.scheduleWithFixedDelay(node::purgeConsoleSessions, 1, 10, TimeUnit.MINUTES);
             if (config.readPlanEnabled()) node.schedulePlans();
             if (config.pushPort() >= 0) node.startPushListener();
             node.api.start(config.httpHost(), config.httpPort());
@@ -260,6 +261,16 @@ public final class HeadendNode implements AutoCloseable {
     /** The push listener's port, or -1 when it is off. */
     public int pushPort() {
         return push == null ? -1 : push.port();
+    }
+
+    /** Expired console sign-ins are refused already; this only keeps their table small. */
+    private void purgeConsoleSessions() {
+        try {
+            int gone = services.consoleSessions().purgeExpired();
+            if (gone > 0) log.debug("{} expired console sessions deleted", gone);
+        } catch (RuntimeException e) {
+            log.debug("console session purge failed: {}", e.getMessage());
+        }
     }
 
     private void refreshMetrics() {
