@@ -33,7 +33,7 @@ public final class FleetIdentities {
         String host = singleAddress ? "127.0.0.1" : hostOf(i);
         int p = port;
         return new MeterIdentity(i, ean(i), String.format("OHS%08d", i + 1), systemTitle(i),
-                derive("ek", i), derive("ak", i), "lls" + String.format("%05d", (i * 7919) % 100000), host, p);
+                derive("ek", i), derive("ak", i), derive("kek", i), "lls" + String.format("%05d", (i * 7919) % 100000), host, p);
     }
 
     /** The keys the meter really uses: the exported ones, or other ones when it is a wrong-keys meter. */

@@ -50,6 +50,7 @@ final class MeterExchange {
             meter.refuseEverything(false);
         }
         meter.afterRequest();
+        if (meter.takeHangUp()) return Answer.HANG_UP;
         boolean pass3 = meter.takePass3Attempt();
         byte[] reply = sr.getReply();
         if (reply == null || reply.length == 0) return Answer.NOTHING;

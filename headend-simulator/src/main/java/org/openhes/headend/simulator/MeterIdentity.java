@@ -4,10 +4,12 @@ import java.util.HexFormat;
 
 /**
  * Who a simulated meter is and how to reach it: all derived from the fleet seed and the meter's index.
- * The keys are what the head-end must use; {@link #toString()} never prints them.
+ * The keys are what the head-end must use as the meter left the factory (its key file): the encryption
+ * and authentication keys until a key transfer changes them ({@link SimulatedFleet#currentKeys}), and
+ * the master key (KEK) that wraps new ones, which never changes. {@link #toString()} never prints them.
  */
 public record MeterIdentity(int index, String ean, String serial, byte[] systemTitle, byte[] encryptionKey,
-                            byte[] authenticationKey, String password, String host, int port) {
+                            byte[] authenticationKey, byte[] masterKey, String password, String host, int port) {
 
     public String systemTitleHex() {
         return HexFormat.of().withUpperCase().formatHex(systemTitle);

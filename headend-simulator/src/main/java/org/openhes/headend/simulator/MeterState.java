@@ -26,6 +26,12 @@ public final class MeterState {
     private long[] controlLog;
     private int controlLogCount;
 
+    /** The keys a key transfer set, or null: the factory keys, which the fleet derives (nothing stored per meter). */
+    private byte[] encryptionKey, authenticationKey;
+    private int keyChanges;
+    /** One shot: the next successful key transfer drops the link instead of answering. */
+    private boolean dropLinkAfterKeyTransfer;
+
     /** How many disconnector control events the meter keeps (the oldest go first). */
     static final int CONTROL_LOG_SIZE = 100;
 
@@ -127,6 +133,36 @@ public final class MeterState {
     /** Never lowers: a counter once seen can't be reused. */
     synchronized void acceptedInvocationCounter(long used) {
         if (used + 1 > nextInvocationCounter) nextInvocationCounter = used + 1;
+    }
+
+    /** The keys the meter uses now, {encryption, authentication}: copies; the factory ones given until a transfer changed them. */
+    synchronized byte[][] keys(byte[] factoryEncryptionKey, byte[] factoryAuthenticationKey) {
+        return new byte[][] {(encryptionKey != null ? encryptionKey : factoryEncryptionKey).clone(),
+                (authenticationKey != null ? authenticationKey : factoryAuthenticationKey).clone()};
+    }
+
+    /**
+     * A key transfer took: the keys given (null: unchanged) apply from the next association on. With
+     * {@code resetCounter} the lowest invocation counter accepted from the client goes back to 0, as the
+     * counter belongs to the key; else the old key's floor stays.
+     */
+    synchronized void keysChanged(byte[] newEncryptionKey, byte[] newAuthenticationKey, boolean resetCounter) {
+        if (newEncryptionKey != null) encryptionKey = newEncryptionKey.clone();
+        if (newAuthenticationKey != null) authenticationKey = newAuthenticationKey.clone();
+        keyChanges++;
+        if (resetCounter) nextInvocationCounter = 0;
+    }
+
+    /** Key transfers applied. */
+    public synchronized int keyChanges() { return keyChanges; }
+
+    synchronized void dropLinkAfterKeyTransfer() { dropLinkAfterKeyTransfer = true; }
+
+    /** Whether this key transfer must drop the link instead of answering; clears the switch. */
+    synchronized boolean takeDropLinkAfterKeyTransfer() {
+        boolean drop = dropLinkAfterKeyTransfer;
+        dropLinkAfterKeyTransfer = false;
+        return drop;
     }
 
     /** For tests and the demo: the meter's clock runs {@code offsetMillis} ahead (negative: behind). */

@@ -80,7 +80,15 @@ public sealed interface MeterVariant permits MeterVariant.Quirk, MeterVariant.Sm
          * long-unsigned (UINT16) instead of double-long-unsigned, and a SET of a threshold with another type
          * than long-unsigned is refused with type-unmatched. Strict meters check the type of every SET.
          */
-        LIMITER_MONITOR_HIDDEN("limiter-monitor-hidden");
+        LIMITER_MONITOR_HIDDEN("limiter-monitor-hidden"),
+        /**
+         * {@code key-change-keeps-counter}: after a key transfer (security setup, global_key_transfer) the
+         * meter keeps the lowest invocation counter it accepts from the client where the old key left it,
+         * instead of restarting it at 0 for the new key (the default): the head-end must then go on
+         * counting past the old key's counter. Both are met in the field; the Green Book ties the counter
+         * to the key, so a restart is the default.
+         */
+        KEY_CHANGE_KEEPS_COUNTER("key-change-keeps-counter");
 
         private final String switchName;
 

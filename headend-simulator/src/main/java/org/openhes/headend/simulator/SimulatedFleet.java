@@ -124,7 +124,7 @@ public final class SimulatedFleet implements AutoCloseable {
         MeterIdentity id = identities.identity(i, config.singleAddress() ? ports[i] : sharedPort);
         if (config.advertiseHost() == null) return id;
         return new MeterIdentity(id.index(), id.ean(), id.serial(), id.systemTitle(), id.encryptionKey(), id.authenticationKey(),
-                id.password(), config.advertiseHost(), id.port());
+                id.masterKey(), id.password(), config.advertiseHost(), id.port());
     }
 
     /** The remembered state of meter {@code i}. */
@@ -211,9 +211,35 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     SimulatedMeter newMeter(int i, boolean rejectAssociation) {
+        byte[][] keys = currentKeys(i);
+        return new SimulatedMeter(identity(i), state(i), config, model, keys[0], keys[1], rejectAssociation);
+    }
+
+    /**
+     * The keys meter {@code i} uses now, {encryption key, authentication key}: the factory keys (for a
+     * wrong-keys meter, other ones than it exports) until a key transfer changed them.
+     */
+    public byte[][] currentKeys(int i) {
         boolean wrong = config.hasWrongKeys(i);
-        return new SimulatedMeter(identity(i), state(i), config, model,
-                identities.realKey("ek", i, wrong), identities.realKey("ak", i, wrong), rejectAssociation);
+        return state(i).keys(identities.realKey("ek", i, wrong), identities.realKey("ak", i, wrong));
+    }
+
+    /** How many key transfers meter {@code i} applied. */
+    public int keyChanges(int i) {
+        return state(i).keyChanges();
+    }
+
+    /** Meter {@code i}'s master key (KEK), which unwraps the keys of a key transfer; as exported in the {@code kek} column. */
+    public byte[] masterKey(int i) {
+        return identity(i).masterKey().clone();
+    }
+
+    /**
+     * Once: at its next successful key transfer, meter {@code i} applies the new keys and closes the TCP
+     * connection instead of answering, so the head-end cannot know whether they took.
+     */
+    public void dropLinkAfterKeyTransfer(int i) {
+        state(i).dropLinkAfterKeyTransfer();
     }
 
     /** How {@code meter} answers frames on the wire, with the fleet's variants. */
@@ -251,7 +277,7 @@ public final class SimulatedFleet implements AutoCloseable {
      * its alarm register ({@code alarmBits}) and clock, as an IDIS push setup would.
      */
     public void pushAlarm(int i, InetSocketAddress target, long alarmBits) throws IOException {
-        boolean wrong = config.hasWrongKeys(i);
+        byte[][] keys = currentKeys(i);
         MeterIdentity id = identity(i);
         MeterState st = state(i);
         st.raiseAlarm(alarmBits);
@@ -260,8 +286,8 @@ public final class SimulatedFleet implements AutoCloseable {
                     gurux.dlms.enums.InterfaceType.WRAPPER);
             notify.getCiphering().setSecurity(gurux.dlms.enums.Security.AUTHENTICATION_ENCRYPTION);
             notify.getCiphering().setSystemTitle(id.systemTitle());
-            notify.getCiphering().setBlockCipherKey(identities.realKey("ek", i, wrong));
-            notify.getCiphering().setAuthenticationKey(identities.realKey("ak", i, wrong));
+            notify.getCiphering().setBlockCipherKey(keys[0]);
+            notify.getCiphering().setAuthenticationKey(keys[1]);
             notify.getCiphering().setInvocationCounter(st.nextInvocationCounter());
             st.acceptedInvocationCounter(st.nextInvocationCounter());
             gurux.dlms.objects.GXDLMSData alarm = new gurux.dlms.objects.GXDLMSData("0.0.97.98.0.255");
@@ -299,18 +325,22 @@ public final class SimulatedFleet implements AutoCloseable {
         return state(i).controlLog();
     }
 
-    /** The registry file the head-end imports: one line per meter, keys in hex. */
+    /**
+     * The registry file the head-end imports: one line per meter, keys in hex, the factory ones (a key
+     * file as a manufacturer delivers it); the last column, {@code kek}, is the meter's master key.
+     */
     public void exportCsv(Writer out) {
         HexFormat hex = HexFormat.of().withUpperCase();
         try {
-            out.write("meter_id,serial,host,port,transport,client_sap,server_sap,auth,system_title,ek,ak,password,profile,labels\n");
+            out.write("meter_id,serial,host,port,transport,client_sap,server_sap,auth,system_title,ek,ak,password,profile,labels,kek\n");
             for (int i = 0; i < config.meters(); i++) {
                 MeterIdentity id = identity(i);
                 out.write(id.ean() + ',' + id.serial() + ',' + id.host() + ',' + id.port() + ','
                         + (config.transport() == SimTransport.HDLC ? "hdlc" : "wrapper") + ','
                         + SimulatedMeter.MANAGEMENT_SAP + ",1,hls-gmac," + id.systemTitleHex() + ','
                         + hex.formatHex(id.encryptionKey()) + ',' + hex.formatHex(id.authenticationKey()) + ','
-                        + id.password() + ",emucs," + "cell=C" + String.format("%04d", i / 100) + '\n');
+                        + id.password() + ",emucs," + "cell=C" + String.format("%04d", i / 100) + ','
+                        + hex.formatHex(id.masterKey()) + '\n');
             }
             out.flush();
         } catch (IOException e) {

@@ -60,6 +60,13 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     /** Set by {@link MeterExchange} around a request the meter refuses whole: nothing in it may run. */
     private boolean refuseEverything;
     private boolean pass3Attempted;
+    /** The meter's master key: unwraps the keys of a key transfer. */
+    private final byte[] masterKey;
+    private GXDLMSSecuritySetup security;
+    /** A key transfer took in this association: its counters are the old key's (see {@link #afterRequest}). */
+    private boolean keysReplaced;
+    /** The meter closes the connection instead of answering the request just handled. */
+    private boolean hangUpInstead;
 
     private final GXDLMSData invocationCounter = new GXDLMSData("0.0.43.1.0.255");
     private final GXDLMSRegister[] indexes = {
@@ -93,12 +100,13 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         this.energy = EnergyEncoding.of(variants);
         this.rejectAssociation = rejectAssociation;
         this.password = id.password();
+        this.masterKey = id.masterKey().clone();
         setMaxReceivePDUSize(MeterSetup.pduSize(variants));
         getCiphering().setSystemTitle(id.systemTitle());
         getCiphering().setBlockCipherKey(realEk);
         getCiphering().setAuthenticationKey(realAk);
 
-        GXDLMSSecuritySetup security = new GXDLMSSecuritySetup("0.0.43.0.0.255");
+        security = new GXDLMSSecuritySetup("0.0.43.0.0.255");
         security.setSecuritySuite(SecuritySuite.SUITE_0);
         security.setSecurityPolicy(EnumSet.of(SecurityPolicy.AUTHENTICATED_REQUEST, SecurityPolicy.ENCRYPTED_REQUEST,
                 SecurityPolicy.AUTHENTICATED_RESPONSE, SecurityPolicy.ENCRYPTED_RESPONSE));
@@ -224,7 +232,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         Object v = invocationCounter.getValue();
         // Gurux replaces the object's value with the counter of each ciphered APDU it accepts; our own
         // marker still being there means no ciphered APDU came in.
-        if (v instanceof Number n && !(v instanceof CounterMarker)) state.acceptedInvocationCounter(n.longValue());
+        // After a key transfer that restarts the counter, what the old key's association goes on using is not the new key's floor.
+        boolean oldKeysCounter = keysReplaced && !variants.has(MeterVariant.Quirk.KEY_CHANGE_KEEPS_COUNTER);
+        if (v instanceof Number n && !(v instanceof CounterMarker) && !oldKeysCounter) state.acceptedInvocationCounter(n.longValue());
         // Gurux accepts a counter equal to the stored one: storing last+1 makes replays fail.
         invocationCounter.setValue(new CounterMarker(state.nextInvocationCounter()));
     }
@@ -263,6 +273,13 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     /** While set, every attribute and method is denied: the request is refused whole and runs nothing. */
     void refuseEverything(boolean refuse) {
         refuseEverything = refuse;
+    }
+
+    /** Whether the meter closes the connection instead of answering the last request; clears it. */
+    boolean takeHangUp() {
+        boolean hangUp = hangUpInstead;
+        hangUpInstead = false;
+        return hangUp;
     }
 
     /** Whether the last request was HLS pass 3 (a call of the association's method 1); clears it. */
@@ -408,6 +425,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
                 else if (e.getIndex() == 2) state.remoteReconnect(now().getEpochSecond());
                 refresh();
                 e.setHandled(true);
+            } else if (e.getTarget() == security && e.getIndex() == 2) {
+                globalKeyTransfer(e);
             } else if (e.getTarget() == gasValve) {
                 if (e.getIndex() == 1) state.closeGasValve();
                 else if (e.getIndex() == 2) state.armGasValve();
@@ -415,6 +434,23 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
                 e.setHandled(true);
             }
         }
+    }
+
+    /**
+     * global_key_transfer: all keys unwrapped with the KEK or none applied (other-reason). The answer is
+     * ciphered with the current association's keys (they stay in force until it ends, so the client can
+     * read it and release); the new keys apply from the next association on.
+     */
+    private void globalKeyTransfer(ValueEventArgs e) {
+        GlobalKeyTransfer.NewKeys keys = GlobalKeyTransfer.unwrap(e.getParameters(), masterKey);
+        e.setHandled(true);
+        if (keys == null) {
+            e.setError(ErrorCode.OTHER_REASON);
+            return;
+        }
+        state.keysChanged(keys.encryptionKey(), keys.authenticationKey(), !variants.has(MeterVariant.Quirk.KEY_CHANGE_KEEPS_COUNTER));
+        keysReplaced = true;
+        if (state.takeDropLinkAfterKeyTransfer()) hangUpInstead = true;
     }
 
     @Override

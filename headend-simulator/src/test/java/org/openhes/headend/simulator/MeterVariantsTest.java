@@ -27,7 +27,7 @@ class MeterVariantsTest {
         assertThatThrownBy(() -> MeterVariants.parse("long64,landis-special"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("unknown variant landis-special (known: aare-no-auth-required, ")
-                .hasMessageContaining("limiter-monitor-hidden, small-pdu=N, scaler=N)");
+                .hasMessageContaining("limiter-monitor-hidden, key-change-keeps-counter, small-pdu=N, scaler=N)");
     }
 
     @Test

@@ -27,9 +27,13 @@ class SimulatedFleetTest {
             a.exportCsv(csv);
             String[] lines = csv.toString().split("\n");
             assertThat(lines).hasSize(301);
-            assertThat(lines[0]).isEqualTo("meter_id,serial,host,port,transport,client_sap,server_sap,auth,system_title,ek,ak,password,profile,labels");
-            assertThat(lines[1].split(",")).hasSize(14);
-            assertThat(lines[1]).startsWith(a.identity(0).ean() + ",").endsWith("cell=C0000");
+            assertThat(lines[0]).isEqualTo("meter_id,serial,host,port,transport,client_sap,server_sap,auth,system_title,ek,ak,password,profile,labels,kek");
+            assertThat(lines[1].split(",")).hasSize(15);
+            String kek = java.util.HexFormat.of().withUpperCase().formatHex(a.masterKey(0));
+            assertThat(lines[1]).startsWith(a.identity(0).ean() + ",").endsWith(",cell=C0000," + kek);
+            assertThat(a.masterKey(0)).hasSize(16).isEqualTo(b.masterKey(0)).isNotEqualTo(a.masterKey(1))
+                    .isNotEqualTo(a.identity(0).encryptionKey()).isNotEqualTo(a.identity(0).authenticationKey());
+            assertThat(a.identity(0).toString()).doesNotContain(kek).doesNotContain(kek.toLowerCase());
         }
     }
 

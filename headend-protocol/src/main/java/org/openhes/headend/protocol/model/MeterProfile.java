@@ -28,12 +28,14 @@ import java.util.Objects;
  * @param loadProfile        the profile generic of 15-minute intervals (clock, status, A+, A-; its columns read from the meter)
  * @param pushSetup          the push setup (class 40) whose destination the head-end sets so that alarms reach its listener
  * @param logs               the event logs and the alarm register, read in the daily session
+ * @param securitySetup      the security setup (class 64) of the management association, whose global_key_transfer renews its keys
  */
 public record MeterProfile(String name, String description, List<String> indexRegisters, String dailyProfile,
                            ProfileAccess dailyProfileAccess, String clock, String disconnector, String limiter,
                            String activePower, String message, int messageMaxLength, String gasIndex,
                            String invocationCounter, int publicClientSap, String tariff, String association,
-                           String gasValve, String loadProfile, String pushSetup, MeterLogs logs) {
+                           String gasValve, String loadProfile, String pushSetup, MeterLogs logs,
+                           String securitySetup) {
     public MeterProfile {
         Objects.requireNonNull(name, "name");
         indexRegisters = List.copyOf(indexRegisters);
@@ -41,6 +43,7 @@ public record MeterProfile(String name, String description, List<String> indexRe
         Objects.requireNonNull(loadProfile, "loadProfile");
         Objects.requireNonNull(pushSetup, "pushSetup");
         Objects.requireNonNull(logs, "logs");
+        Objects.requireNonNull(securitySetup, "securitySetup");
     }
 
     /** The shipped default: e-MUCS (the Belgian DSOs' companion specification), as in the project's DLMS notes. */
@@ -77,6 +80,7 @@ public record MeterProfile(String name, String description, List<String> indexRe
         out.add(new ObjectUse("invocation counter", invocationCounter, 1, List.of(2), List.of(), List.of()));
         out.add(new ObjectUse("tariff", tariff, 1, List.of(2), List.of(), List.of()));
         out.add(new ObjectUse("push setup", pushSetup, 40, List.of(3), List.of(3, 5, 6, 7), List.of()));
+        out.add(new ObjectUse("security setup", securitySetup, 64, List.of(), List.of(), List.of(2)));
         for (MeterLog log : MeterLog.values()) out.add(new ObjectUse(log.key(), logs.obis(log), 7, List.of(2, 3), List.of(), List.of()));
         out.add(new ObjectUse("alarm register", logs.alarmRegister(), 1, List.of(2), logs.clearAlarmRegister() ? List.of(2) : List.of(), List.of()));
         return out;

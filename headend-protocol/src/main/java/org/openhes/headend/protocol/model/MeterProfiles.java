@@ -33,13 +33,15 @@ public final class MeterProfiles {
     static final String DEFAULT_LOAD_PROFILE = "1-0:99.1.0.255";
     /** The IDIS alarm push setup, for files written before the key existed. */
     static final String DEFAULT_PUSH_SETUP = "0-4:25.9.0.255";
+    /** The security setup of the management association (IDIS, DLMS UA), for files written before the key existed. */
+    static final String DEFAULT_SECURITY_SETUP = "0-0:43.0.0.255";
     /** The profiles shipped in the jar. */
     static final List<String> SHIPPED = List.of("emucs");
     static final List<String> KEYS = List.of("name", "description", "base", "index.registers", "daily.profile",
             "daily.profile.access", "load.profile", "clock", "disconnector", "limiter", "limiter.monitored.value", "message",
             "message.max.length", "gas.index", "invocation.counter", "public.client.sap", "tariff", "association", "gas.valve",
             "push.setup", "event.log.standard", "event.log.disconnector", "event.log.power.failure", "alarm.register",
-            "alarm.register.clear");
+            "alarm.register.clear", "security.setup");
     private static final Pattern OBIS = Pattern.compile("(\\d{1,3})-(\\d{1,3}):(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static volatile MeterProfiles builtIn;
 
@@ -188,7 +190,8 @@ public final class MeterProfiles {
                 f.obis("gas.valve", base == null ? null : base.gasValve()),
                 f.obis("load.profile", base == null ? DEFAULT_LOAD_PROFILE : base.loadProfile()),
                 f.obis("push.setup", base == null ? DEFAULT_PUSH_SETUP : base.pushSetup()),
-                logs(f, base == null ? MeterLogs.IDIS : base.logs()));
+                logs(f, base == null ? MeterLogs.IDIS : base.logs()),
+                f.obis("security.setup", base == null ? DEFAULT_SECURITY_SETUP : base.securitySetup()));
     }
 
     private static MeterLogs logs(Fields f, MeterLogs base) {

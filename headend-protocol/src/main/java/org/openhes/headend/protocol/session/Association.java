@@ -158,7 +158,7 @@ final class Association {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         if (target.endpoint().transport() == Transport.HDLC) {
             // the HDLC parameters are always sent: some meters (jDLMS's server) cannot parse an SNRM without them
-            chain = chain.thenCompose(v -> plain("associate SNRM", () -> new byte[][] {codec.snrmRequest(true)}))
+            chain = chain.thenCompose(v -> plain("associate SNRM", () -> new byte[][] {codec.snrmRequest(true)}, true))
                     .thenAccept(reply -> {
                         try {
                             codec.parseUAResponse(reply.getData());
@@ -253,7 +253,16 @@ final class Association {
      * sent and the complete answer gathered. A data-access-result other than success fails it.
      */
     CompletableFuture<GXReplyData> exchange(String step, Frames frames) {
-        return interjections().thenCompose(v -> ensureCounters(step)).thenCompose(v -> plain(step, frames));
+        return interjections().thenCompose(v -> ensureCounters(step)).thenCompose(v -> plain(step, frames, true));
+    }
+
+    /**
+     * One request whose data-access- or action-result other than success is left in the reply
+     * ({@link GXReplyData#getError()}) for the caller to word: a refused key transfer means something
+     * else than a refused read.
+     */
+    CompletableFuture<GXReplyData> exchangeForResult(String step, Frames frames) {
+        return interjections().thenCompose(v -> ensureCounters(step)).thenCompose(v -> plain(step, frames, false));
     }
 
     /** Runs {@code work} before each request of an open association, when it has something to do. */
@@ -282,7 +291,7 @@ final class Association {
     }
 
     /** Builds the frames, sends each, and gathers the complete answer (following "more data"). */
-    private CompletableFuture<GXReplyData> plain(String step, Frames frames) {
+    private CompletableFuture<GXReplyData> plain(String step, Frames frames, boolean resultChecked) {
         this.step = step;
         byte[][] out;
         try {
@@ -300,7 +309,7 @@ final class Association {
         }
         return chain.handle((v, e) -> {
             if (e != null) throw failures.in(step, e);
-            if (reply.getError() != 0) throw failures.dataAccess(step, reply.getError());
+            if (resultChecked && reply.getError() != 0) throw failures.dataAccess(step, reply.getError());
             return reply;
         });
     }

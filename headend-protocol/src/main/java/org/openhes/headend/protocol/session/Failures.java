@@ -125,12 +125,7 @@ final class Failures {
 
     /** A data-access-result other than success, for one attribute or a whole request. */
     MeterException dataAccess(String step, int code) {
-        ErrorCode ec;
-        try {
-            ec = ErrorCode.forValue(code);
-        } catch (RuntimeException unknown) {
-            ec = ErrorCode.OTHER_REASON;
-        }
+        ErrorCode ec = errorCode(code);
         MeterFailureKind kind = switch (ec) {
             case READ_WRITE_DENIED, ACCESS_VIOLATED -> MeterFailureKind.ACCESS_DENIED;
             case UNDEFINED_OBJECT, UNAVAILABLE_OBJECT, INCONSISTENT_CLASS -> MeterFailureKind.OBJECT_UNAVAILABLE;
@@ -141,6 +136,23 @@ final class Failures {
             default -> MeterFailureKind.MALFORMED_RESPONSE;
         };
         return new MeterException(kind, meter, step, "data-access-result " + ec.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+
+    /** A data-access- or action-result code as the Blue Book names it, e.g. {@code other-reason}; an unknown one as {@code code N}. */
+    static String resultName(int code) {
+        try {
+            return ErrorCode.forValue(code).name().toLowerCase(Locale.ROOT).replace('_', '-');
+        } catch (RuntimeException unknown) {
+            return "code " + code;
+        }
+    }
+
+    private static ErrorCode errorCode(int code) {
+        try {
+            return ErrorCode.forValue(code);
+        } catch (RuntimeException unknown) {
+            return ErrorCode.OTHER_REASON;
+        }
     }
 
     static boolean corrupted(Throwable e) {

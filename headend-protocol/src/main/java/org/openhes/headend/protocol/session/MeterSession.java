@@ -22,6 +22,7 @@ public final class MeterSession {
     private final MeterCommands commands;
     private final PushSetupCommands pushSetup;
     private final MeterInspection inspection;
+    private final KeyTransfer keys;
 
     MeterSession(MeterTarget target, MeterLink link, InvocationCounterStore counters, MeterMetadataCache cache,
                  Timeouts timeouts, InstantSource clock) {
@@ -35,6 +36,7 @@ public final class MeterSession {
         this.commands = new MeterCommands(association, access, scalers, cache);
         this.pushSetup = new PushSetupCommands(association, access);
         this.inspection = new MeterInspection(association, access);
+        this.keys = new KeyTransfer(association);
     }
 
     public MeterTarget target() {
@@ -74,6 +76,11 @@ public final class MeterSession {
 
     public MeterInspection inspection() {
         return inspection;
+    }
+
+    /** The transfer of new keys to the meter (global_key_transfer of the profile's security setup). */
+    public KeyTransfer keys() {
+        return keys;
     }
 
     /** What the meter agreed to in its AARE (conformance, PDU size, system title). */

@@ -36,7 +36,8 @@ public final class ProfileSkeleton {
                 new Role("gas.valve", 70, current.gasValve(), obis("0-\\d+:24\\.4\\..*")),
                 new Role("invocation.counter", 1, current.invocationCounter(), obis("0-0:43\\.1\\..*")),
                 new Role("tariff", 1, current.tariff(), obis("0-0:96\\.14\\..*")),
-                new Role("association", 15, current.association(), obis("0-0:40\\.0\\.0\\.255")));
+                new Role("association", 15, current.association(), obis("0-0:40\\.0\\.0\\.255")),
+                new Role("security.setup", 64, current.securitySetup(), obis("0-0:43\\.0\\..*")));
         StringBuilder sb = new StringBuilder();
         sb.append("# Meter profile written by `headend inspect` from the meter's object list (format: docs/meter-profiles.md).\n");
         sb.append("# Check every line against the meter's documentation before registering meters with it.\n");

@@ -24,7 +24,7 @@ final class ActionServices {
                 fb.pdu = "action-request-normal";
                 DecodedFrame.Descriptor d = ServiceFields.descriptor(r, "method");
                 fb.descriptors.add(d);
-                if (r.u8("the method parameters flag") != 0) fb.values.add(fields.data(r, fb, Secrets.carried(d)));
+                if (r.u8("the method parameters flag") != 0) fb.values.add(fields.carried(r, fb, d));
             }
             case 2 -> {
                 fb.pdu = "action-request-next-pblock";
@@ -76,6 +76,10 @@ final class ActionServices {
             if (list) {
                 fields.dataList(whole, fb, about);
             } else {
+                if (!about.isEmpty() && fb.fromClient && Secrets.keyTransfer(about.get(0))) {
+                    fb.values.add(fields.carried(whole, fb, about.get(0)));
+                    return;
+                }
                 boolean secret = about.isEmpty() ? fb.step().startsWith("associate") : secret(about.get(0), fb.fromClient);
                 fb.values.add(fields.data(whole, fb, secret));
             }

@@ -1,5 +1,6 @@
 package org.openhes.headend.protocol.trace;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -78,12 +79,49 @@ final class ServiceFields {
         return DataValue.secret(type, r.pos() - at);
     }
 
+    /** The parameter of the method {@code d} (or the value of the attribute), masked as {@link Secrets} says. */
+    DataValue carried(Reader r, FrameBuilder fb, DecodedFrame.Descriptor d) {
+        if (Secrets.keyTransfer(d)) {
+            int at = r.pos();
+            try {
+                return secretOctets(r, fb, 0);
+            } catch (Undecodable damaged) {
+                masks.secret(r.buffer(), at, r.end()); // where the wrapped keys are in damaged data is unknown
+                throw damaged;
+            }
+        }
+        return data(r, fb, d != null && Secrets.carried(d));
+    }
+
+    /** Containers kept around the secret octet strings of a key transfer: array of structures. */
+    static final int SECRET_OCTETS_DEPTH = 2, SECRET_OCTETS_ELEMENTS = 16;
+
+    /**
+     * Data whose octet strings are secrets and the rest shown (a key transfer's array of structure {
+     * key_id, key_wrapped }); deeper containers, and elements past the first few, are secrets whole.
+     */
+    private DataValue secretOctets(Reader r, FrameBuilder fb, int depth) {
+        int tag = r.peek("a data type");
+        boolean container = tag == 1 || tag == 2;
+        if (tag == 9 || container && depth >= SECRET_OCTETS_DEPTH) return data(r, fb, true);
+        if (!container) return fb.data.read(r);
+        r.u8("a data type");
+        int n = r.count(tag == 1 ? "an array's element count" : "a structure's element count");
+        List<DataValue> elements = new ArrayList<>(Math.min(n, SECRET_OCTETS_ELEMENTS + 1));
+        for (int i = 0; i < n; i++) {
+            if (i < SECRET_OCTETS_ELEMENTS) elements.add(secretOctets(r, fb, depth + 1));
+            else data(r, fb, true);
+        }
+        if (n > SECRET_OCTETS_ELEMENTS) elements.add(DataValue.notShown(n - SECRET_OCTETS_ELEMENTS, "secret"));
+        return DataValue.container(DlmsNames.dataType(tag), elements);
+    }
+
     /** A-XDR SEQUENCE OF Data: the values of a set or the parameters of an action, item by item. */
     void dataList(Reader r, FrameBuilder fb, List<DecodedFrame.Descriptor> about) {
         int n = r.count("a list of data");
         for (int i = 0; i < n; i++) {
             DecodedFrame.Descriptor d = i < about.size() ? about.get(i) : null;
-            fb.values.add(Meanings.annotate(d, data(r, fb, d != null && Secrets.carried(d))));
+            fb.values.add(Meanings.annotate(d, carried(r, fb, d)));
         }
     }
 

@@ -28,6 +28,8 @@ tariff = 0-0:96.14.0.255
 association = 0-0:40.0.0.255
 # The alarm push setup (class 40): SET_PUSH_SETUP points its destination at this head-end's push listener.
 push.setup = 0-4:25.9.0.255
+# The security setup (class 64) of the management association: global_key_transfer (method 2) renews its keys.
+security.setup = 0-0:43.0.0.255
 # The meter's logs (class 7), read in the daily session from the last stored entry on, and the alarm
 # register (class 1), read there and cleared (written 0) once its bits are stored.
 event.log.standard = 0-0:99.98.0.255
