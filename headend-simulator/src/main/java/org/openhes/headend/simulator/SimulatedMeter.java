@@ -43,7 +43,8 @@ import java.util.EnumSet;
  * Client SAP 1 = management (HLS5-GMAC, suite 0, authenticated and encrypted), 16 = public (no
  * security: logical device name, invocation counter, clock), 32 = reader (LLS password, read-only).
  * The fleet's {@link MeterVariants} shape the objects here; what they change on the wire is
- * {@link MeterExchange}'s.
+ * {@link MeterExchange}'s. The management keys are the meter's current ones ({@link MeterState}):
+ * a key transfer in one connection (security setup, {@link GlobalKeyTransfer}) applies from the next.
  */
 final class SimulatedMeter extends GXDLMSSecureServer2 {
     static final int MANAGEMENT_SAP = 1, PUBLIC_SAP = 16, READER_SAP = 32;

@@ -3,6 +3,7 @@ package org.openhes.headend.protocol.session;
 import static org.openhes.headend.protocol.session.DlmsValues.ln;
 
 import gurux.dlms.enums.DataType;
+import gurux.dlms.enums.ErrorCode;
 import gurux.dlms.enums.ObjectType;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -50,9 +51,12 @@ public final class KeyTransfer {
         String step = "ACTION " + obis + "/" + GLOBAL_KEY_TRANSFER + " (global_key_transfer)";
         return association.exchangeForResult(step, () -> association.codec().method(ln(obis), ObjectType.SECURITY_SETUP,
                 GLOBAL_KEY_TRANSFER, parameter, DataType.ARRAY)).thenAccept(reply -> {
-            if (reply.getError() != 0) {
+            int result = reply.getError();
+            if (result != 0) {
+                boolean rights = result == ErrorCode.READ_WRITE_DENIED.getValue() || result == ErrorCode.ACCESS_VIOLATED.getValue();
                 throw association.failures().of(MeterFailureKind.REQUEST_REFUSED, step, "the meter refused the key transfer ("
-                        + Failures.resultName(reply.getError()) + "): check the meter's master key (KEK)");
+                        + Failures.resultName(result) + "): check the meter's master key (KEK)"
+                        + (rights ? " and that this client may change keys" : ""));
             }
         }).whenComplete((v, e) -> Arrays.fill(parameter, (byte) 0));
     }

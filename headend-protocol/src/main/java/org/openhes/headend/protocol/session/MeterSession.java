@@ -9,8 +9,8 @@ import org.openhes.headend.protocol.transport.MeterLink;
 
 /**
  * One session with one meter: an {@link Association} over one link, and what can be done in it —
- * {@link #reads()}, {@link #commands()}, {@link #access()} (generic GET/SET/ACTION) and
- * {@link #inspection()}. This package is the only one that speaks Gurux. Not thread-safe: a session runs
+ * {@link #reads()}, {@link #commands()}, {@link #access()} (generic GET/SET/ACTION),
+ * {@link #inspection()} and {@link #keys()} (key renewal). This package is the only one that speaks Gurux. Not thread-safe: a session runs
  * one request at a time (the futures chain them), which is how {@link MeterClient} uses it.
  */
 public final class MeterSession {

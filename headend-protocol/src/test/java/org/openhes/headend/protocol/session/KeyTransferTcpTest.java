@@ -74,6 +74,23 @@ class KeyTransferTcpTest {
     }
 
     @Test
+    void the_session_trace_names_the_keys_changed_and_masks_them() throws Exception {
+        try (SimulatorFixture f = fleet("", 1)) {
+            MeterTarget t = f.hls(0);
+            var outcome = await(f.client.withSession(t, "renew keys", new MeterClient.Options(true, false),
+                    s -> s.keys().transfer(f.fleet.masterKey(0), NEW_EK, NEW_AK)));
+            var frames = org.openhes.headend.protocol.trace.TraceDecoder.forSession(org.openhes.headend.protocol.Transport.WRAPPER,
+                    t.security()).decode(outcome.trace());
+            String text = org.openhes.headend.protocol.trace.TraceText.format(frames, true);
+            assertThat(text).contains("64/0-0:43.0.0.255 method 2")
+                    .contains("array {structure {enum 0, octet-string ***(24 bytes)}, structure {enum 2, octet-string ***(24 bytes)}}");
+            for (byte[] secret : new byte[][] {NEW_EK, NEW_AK, KeyWrap.wrap(f.fleet.masterKey(0), NEW_EK), KeyWrap.wrap(f.fleet.masterKey(0), NEW_AK)}) {
+                assertThat(text.toLowerCase().replace(" ", "")).doesNotContain(HEX.formatHex(secret).substring(0, 16));
+            }
+        }
+    }
+
+    @Test
     void only_the_authentication_key_changed() throws Exception {
         try (SimulatorFixture f = fleet("", 1)) {
             byte[] ek = f.fleet.identity(0).encryptionKey();

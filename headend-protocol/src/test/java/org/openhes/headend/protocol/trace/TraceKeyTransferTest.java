@@ -44,6 +44,15 @@ class TraceKeyTransferTest {
     }
 
     @Test
+    void masks_the_wrapped_keys_of_a_transfer_sent_in_one_block() {
+        String block = "C304C1" + "0040" + "00002B0000FF" + "02" + "01" + "00000001" + length(PARAMETER.length() / 2) + PARAMETER;
+        DecodedFrame f = decode(tx("ACTION 0-0:43.0.0.255/2", wrapped(block))).get(0);
+        assertThat(f.problem()).isNull();
+        assertThat(f.values()).containsExactly(DataValue.container("array", List.of(key(0), key(2))));
+        assertThat(f.hex()).doesNotContain("1F A6 8B").doesNotContain("64 E8 C3");
+    }
+
+    @Test
     void a_damaged_transfer_is_masked_to_the_end_of_the_frame() {
         // the second structure claims three elements: the decoder fails inside it
         String damaged = "C301C1" + "0040" + "00002B0000FF" + "02" + "01" + "0102" + "0202" + "1600" + "0918" + WRAPPED_EK
