@@ -36,6 +36,15 @@ final class MeterExchange {
         this.transport = transport;
     }
 
+    /**
+     * An exception-response saying the request could not be deciphered or its counter was refused: the
+     * request did not authenticate, so its invocation counter must not move the meter's floor (a real
+     * meter checks the tag before it takes the counter; otherwise anyone could push the floor up).
+     */
+    private static boolean refusedUnauthenticated(byte[] replyApdu) {
+        return replyApdu != null && replyApdu.length >= 3 && (replyApdu[0] & 0xFF) == 0xD8 && (replyApdu[2] == 5 || replyApdu[2] == 6);
+    }
+
     Answer answer(byte[] request) throws Exception {
         byte[] requestApdu = WireFrames.apdu(request, transport);
         int kind = requestApdu == null || requestApdu.length == 0 ? -1 : requestApdu[0] & 0xFF;
@@ -49,7 +58,8 @@ final class MeterExchange {
         } finally {
             meter.refuseEverything(false);
         }
-        meter.afterRequest();
+        byte[] handled = sr.getReply();
+        meter.afterRequest(handled == null || handled.length == 0 || !refusedUnauthenticated(WireFrames.apdu(handled, transport)));
         if (meter.takeHangUp()) return Answer.HANG_UP;
         boolean pass3 = meter.takePass3Attempt();
         byte[] reply = sr.getReply();

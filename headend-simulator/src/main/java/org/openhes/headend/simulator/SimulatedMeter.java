@@ -222,8 +222,11 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         }
     }
 
-    /** Called after each handled request: the counter the client used becomes unusable. */
-    void afterRequest() {
+    /**
+     * Called after each handled request: the counter the client used becomes unusable, when the request
+     * authenticated ({@code authenticated}: not refused as undecipherable).
+     */
+    void afterRequest(boolean authenticated) {
         if (config.transport() == SimTransport.HDLC && !securityReapplied && getAssignedAssociation() != null) {
             // Gurux picks the association on SNRM, then its SNRM handling forgets the association's keys;
             // assigning it again restores them before the AARQ arrives.
@@ -235,7 +238,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         // marker still being there means no ciphered APDU came in.
         // After a key transfer that restarts the counter, what the old key's association goes on using is not the new key's floor.
         boolean oldKeysCounter = keysReplaced && !variants.has(MeterVariant.Quirk.KEY_CHANGE_KEEPS_COUNTER);
-        if (v instanceof Number n && !(v instanceof CounterMarker) && !oldKeysCounter) state.acceptedInvocationCounter(n.longValue());
+        if (v instanceof Number n && !(v instanceof CounterMarker) && !oldKeysCounter && authenticated) state.acceptedInvocationCounter(n.longValue());
         // Gurux accepts a counter equal to the stored one: storing last+1 makes replays fail.
         invocationCounter.setValue(new CounterMarker(state.nextInvocationCounter()));
     }

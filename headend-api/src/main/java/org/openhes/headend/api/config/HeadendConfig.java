@@ -26,7 +26,7 @@ public record HeadendConfig(
         byte[] clientSystemTitle, Duration retryBase, Duration retryMax, long apiMaxQueued,
         int poolPerGroup, String poolGroupLabel, Duration clockMaxDrift, int poolUrgentReserve, Path profilesDir,
         Duration dbConnectTimeout, Duration dbHealthInterval, boolean loadProfileEnabled, int loadProfileCatchUpDays,
-        boolean eventLogsEnabled, DeliverySettings delivery) {
+        boolean eventLogsEnabled, DeliverySettings delivery, KeyRenewalSettings keyRenewal) {
 
     private static String ioTransport(String v) {
         if (!NettyIo.MODES.contains(v)) {
@@ -90,7 +90,8 @@ public record HeadendConfig(
                 s.bool("load.profile.enabled", true), // its cost per session: docs/consumption.md
                 s.integer("load.profile.catchup.days", 3, 1, 10),
                 s.bool("event.logs.enabled", true),
-                delivery(s));
+                delivery(s),
+                KeyRenewalSettings.from(s));
     }
 
     /** Callbacks and subscriptions: how often due deliveries are looked for, retried, given up, kept. */

@@ -56,6 +56,7 @@ public final class HttpApi implements AutoCloseable {
                 s.delivery().maxBatch(), s.delivery().wake());
         CallbackResource callbacks = new CallbackResource(s.delivery().callbacks(), s.events(), s.clock(), s.delivery().wake());
         FeedResource feed = new FeedResource(s.delivery().feed(), s.delivery().items());
+        KeyRenewalResource keyRenewals = new KeyRenewalResource(s.keyCampaigns(), s.meters(), s.events(), s.worker(), s.clock());
         Console console = new Console(s, commands, reads);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -91,6 +92,9 @@ public final class HttpApi implements AutoCloseable {
             r.post("/api/v1/jobs/{id}/requeue", auth.guard(OPERATORS, jobs::requeue));
             r.get("/api/v1/events", auth.guard(READERS, events::list));
             r.post("/api/v1/tokens", auth.guard(ADMINS, tokens::create));
+            r.post("/api/v1/key-renewals", auth.guard(ADMINS, keyRenewals::create));
+            r.get("/api/v1/key-renewals", auth.guard(OPERATORS, keyRenewals::list));
+            r.get("/api/v1/key-renewals/{id}", auth.guard(OPERATORS, keyRenewals::get));
             r.get("/api/v1/guard/policy", auth.guard(READERS, guard::policy));
             r.put("/api/v1/guard/policy", auth.guard(ADMINS, guard::replacePolicy));
             r.get("/api/v1/meters/{id}/disconnection-holds", auth.guard(READERS, guard::holds));

@@ -53,6 +53,13 @@ public final class MeterJobs implements JobHandler {
     private final TraceLog traces = new TraceLog();
     private java.util.function.BiConsumer<String, java.time.Duration> clockCheck = (meter, drift) -> { };
 
+    /** Key renewals (their sessions open with chosen key versions, not the target's active keys). */
+    private KeyRenewal renewal;
+
+    public void keyRenewal(KeyRenewal renewal) {
+        this.renewal = renewal;
+    }
+
     /** Told the drift of every meter clock seen during a daily read. */
     public void onClockDrift(java.util.function.BiConsumer<String, java.time.Duration> check) {
         this.clockCheck = check;
@@ -160,6 +167,9 @@ public final class MeterJobs implements JobHandler {
             case COMMAND -> command(target, payload);
             case CLOCK_SYNC -> client.withSession(target, "clock-sync", s -> s.reads().setClock(clock.instant()))
                     .thenApply(t -> JobResult.success(json(Map.of("clock", t.toString()))));
+            case KEY_RENEWAL -> renewal == null
+                    ? CompletableFuture.completedFuture(JobResult.failure("INVALID_REQUEST", false, "key renewal is not set up on this node"))
+                    : renewal.run(job, payload);
         };
     }
 
@@ -357,7 +367,7 @@ public final class MeterJobs implements JobHandler {
      */
     static JobResult failure(ClaimedJob job, Throwable e) {
         MeterException m = MeterException.find(e);
-        if (m != null && m.kind() == org.openhes.headend.protocol.MeterFailureKind.AUTHENTICATION_SUSPECTED) {
+        if (m != null && m.kind() == org.openhes.headend.protocol.MeterFailureKind.AUTHENTICATION_SUSPECTED && job != null) {
             boolean again = m.kind().name().equals(job.lastFailureKind());
             return JobResult.failure(m.kind().name(), !again, m.getMessage() + (again ? " (on two attempts in a row)" : "") + storedMeterHint(m));
         }

@@ -40,6 +40,7 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     private final InstantSource clock;
     private final AtomicInteger sessionsOpen = new AtomicInteger();
     private final AtomicLong counterHeadroom = new AtomicLong(0xFFFF_FFFFL);
+    private final AtomicLong keyRenewalStuck = new AtomicLong();
     private final AtomicInteger databaseUp = new AtomicInteger(1);
     private final AtomicReference<Double> readRunRatio = new AtomicReference<>(1.0);
     private final MultiGauge jobs;
@@ -57,6 +58,8 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
         new JvmGcMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Gauge.builder("headend.sessions.open", sessionsOpen, AtomicInteger::get).description("Meter sessions open now").register(registry);
+        Gauge.builder("headend.key.renewal.stuck.jobs", keyRenewalStuck, AtomicLong::get)
+                .description("Key renewal jobs more than an hour past their start, or dead in the last day").register(registry);
         Gauge.builder("headend.invocation.counter.headroom.min", counterHeadroom, AtomicLong::get)
                 .description("Fewest invocation counter values left for any meter").register(registry);
         Gauge.builder("headend.database.up", databaseUp, AtomicInteger::get).description("1 when the database answers").register(registry);
@@ -80,6 +83,11 @@ public final class HeadendMetrics implements SessionEvents, JobListener {
     /** Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();
+    }
+
+    /** Key renewal jobs that should have ended and have not (the stuck-campaign alert's figure). */
+    public void keyRenewalStuck(long jobs) {
+        keyRenewalStuck.set(jobs);
     }
 
     /** This node's connection pool: sessions open, sessions waiting for a slot, the most it opens. */

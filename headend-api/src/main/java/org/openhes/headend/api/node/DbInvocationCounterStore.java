@@ -14,20 +14,23 @@ import org.openhes.headend.scheduler.counters.InvocationCounters;
 /**
  * The protocol layer's counter store, backed by PostgreSQL. Reservations arriving together from many
  * sessions are gathered by one thread into a single {@code INSERT ... ON CONFLICT ... RETURNING}; a
- * value is handed out only after that statement committed. Nothing runs on I/O threads.
+ * value is handed out only after that statement committed. Nothing runs on I/O threads. A meter pinned
+ * to a key version (a renewal trying its pending keys) gets that version's counter.
  */
 final class DbInvocationCounterStore implements InvocationCounterStore, AutoCloseable {
     private record Pending(InvocationCounters.Request request, CompletableFuture<Long> result) {
     }
 
     private final InvocationCounters counters;
+    private final org.openhes.headend.scheduler.counters.KeyVersionPins pins;
     private final Executor executor;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread batcher;
     private volatile boolean running = true;
 
-    DbInvocationCounterStore(InvocationCounters counters, Executor executor) {
+    DbInvocationCounterStore(InvocationCounters counters, org.openhes.headend.scheduler.counters.KeyVersionPins pins, Executor executor) {
         this.counters = counters;
+        this.pins = pins;
         this.executor = executor;
         this.batcher = Thread.ofPlatform().name("counter-reservations").daemon().start(this::run);
     }
@@ -35,13 +38,14 @@ final class DbInvocationCounterStore implements InvocationCounterStore, AutoClos
     @Override
     public CompletableFuture<Long> reserve(String meterId, int clientSap, int block) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        queue.add(new Pending(new InvocationCounters.Request(meterId, clientSap, block), f));
+        queue.add(new Pending(new InvocationCounters.Request(meterId, clientSap, block, pins.of(meterId)), f));
         return f;
     }
 
     @Override
     public CompletableFuture<Void> advancePast(String meterId, int clientSap, long seen) {
-        return CompletableFuture.runAsync(() -> counters.advancePast(meterId, clientSap, seen), executor);
+        Integer version = pins.of(meterId);
+        return CompletableFuture.runAsync(() -> counters.advancePast(meterId, clientSap, version, seen), executor);
     }
 
     private void run() {

@@ -27,7 +27,9 @@ import org.openhes.headend.api.http.Role;
 import org.openhes.headend.api.http.Throttles;
 import org.openhes.headend.api.http.Tokens;
 import org.openhes.headend.api.jobs.BatchWriter;
+import org.openhes.headend.api.jobs.KeyRenewal;
 import org.openhes.headend.api.jobs.MeterJobs;
+import org.openhes.headend.scheduler.counters.KeyVersionPins;
 import org.openhes.headend.api.metrics.HeadendMetrics;
 import org.openhes.headend.protocol.model.MeterProfiles;
 import org.openhes.headend.scheduler.guard.Guard;
@@ -140,7 +142,8 @@ public final class HeadendNode implements AutoCloseable {
         this.pool = new SessionPool(new PoolSettings(config.poolMaxSessions(), config.poolPerHost(), config.poolNewPerSecond(),
                 config.poolMaxWaiting(), config.poolPerGroup(), config.poolUrgentReserve()));
         metrics.bindPool(pool::active, pool::waiting, pool.maxSessions());
-        this.counterStore = new DbInvocationCounterStore(counters, dbExecutor);
+        KeyVersionPins pins = new KeyVersionPins();
+        this.counterStore = new DbInvocationCounterStore(counters, pins, dbExecutor);
         this.client = new MeterClient(connector, pool, counterStore, new MeterMetadataCache(),
                 new Timeouts(config.connectTimeout(), config.responseTimeout(), config.sessionTimeout()), clock, metrics);
         this.directory = new MeterDirectory(meters, vault, config.clientSystemTitle(), config.poolGroupLabel(), profiles);
@@ -153,6 +156,8 @@ public final class HeadendNode implements AutoCloseable {
                 ? new EventLogCollection(events, dbExecutor, clock, config.zone(), config.loadProfileCatchUpDays()) : null;
         MeterJobs handler = new MeterJobs(directory, client, reads, readWriter, dbExecutor, clock, config.zone(), config.catchUpDays(), guard,
                 collection, logCollection);
+        handler.keyRenewal(new KeyRenewal(meters, vault, directory, client, pins, counters, events, dbExecutor, clock,
+                config.keyRenewal().hook(), InvocationCounters.LIMIT - config.keyRenewal().counterThreshold()));
         // A meter clock off by more than clock.max.drift is reported as an event and set by a CLOCK_SYNC job.
         handler.onClockDrift((meterId, drift) -> {
             if (drift.abs().compareTo(config.clockMaxDrift()) <= 0) return;
@@ -188,6 +193,7 @@ public final class HeadendNode implements AutoCloseable {
         Throttles throttles = new Throttles(config.apiMaxQueued(), jobs::countQueuedUrgent, 20);
         this.services = new Services(db, dbHealth, meters, reads, commands, jobs, planner, events, tokens, metrics, worker, clock, config.zone(), throttles,
                 handler.traces(), guard, intervals, new org.openhes.headend.scheduler.console.ConsoleSessionStore(db.dataSource(), clock),
+                new org.openhes.headend.scheduler.keys.KeyCampaignStore(db.dataSource(), clock),
                 new Services.Delivery(feed, subscriptions, callbacks, feedItems, deliverySettings.maxBatch(), this.delivery::wake));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ticker"));
         this.api = new HttpApi(services);
@@ -213,6 +219,10 @@ public final class HeadendNode implements AutoCloseable {
             node.delivery.start();
             node.ticker.scheduleWithFixedDelay(node::refreshMetrics, 0, 10, TimeUnit.SECONDS);
             node.ticker.scheduleWithFixedDelay(node::purgeConsoleSessions, 1, 10, TimeUnit.MINUTES);
+            if (config.keyRenewal().autoEnabled()) {
+                long every = Math.max(100, config.keyRenewal().autoEvery().toMillis());
+                node.ticker.scheduleWithFixedDelay(node::renewNearlyExhaustedKeys, every, every, TimeUnit.MILLISECONDS);
+            }
             if (config.readPlanEnabled()) node.schedulePlans();
             if (config.pushPort() >= 0) node.startPushListener();
             node.api.start(config.httpHost(), config.httpPort());
@@ -263,6 +273,29 @@ public final class HeadendNode implements AutoCloseable {
         return push == null ? -1 : push.port();
     }
 
+    /**
+     * Meters whose invocation counter passed key.renewal.counter.threshold get their keys renewed: at
+     * most key.renewal.auto.per.minute a minute, as a campaign of scope "headroom" (any node may run
+     * this; a meter with a renewal queued or running is left out by the query and by a unique index).
+     */
+    private void renewNearlyExhaustedKeys() {
+        try {
+            if (!dbHealth.state().up()) return;
+            var settings = config.keyRenewal();
+            List<String> due = new InvocationCounters(db.dataSource()).nearingLimit(InvocationCounters.LIMIT - settings.counterThreshold(),
+                    settings.autoPerMinute(), clock.instant().minus(Duration.ofDays(1)));
+            if (due.isEmpty()) return;
+            var c = services.keyCampaigns().create(org.openhes.headend.scheduler.keys.KeyCampaignStore.Scope.meters(due), "both",
+                    settings.autoPerMinute(), "head-end (counter threshold)");
+            log.info("automatic key renewal: campaign {} for {} meters whose invocation counter passed {}", c.id(), c.total(),
+                    settings.counterThreshold());
+            services.events().audit(clock.instant(), "head-end", "keys.renew", c.scope(), "campaign " + c.id() + ": " + c.total() + " meters");
+            worker.nudge();
+        } catch (RuntimeException e) {
+            log.warn("automatic key renewal not planned: {}", e.getMessage());
+        }
+    }
+
     /** Expired console sign-ins are refused already; this only keeps their table small. */
     private void purgeConsoleSessions() {
         try {
@@ -277,7 +310,10 @@ public final class HeadendNode implements AutoCloseable {
         try {
             services.metrics().refresh(services.jobs(), services.planner(), () -> new InvocationCounters(db.dataSource()).lowestHeadroom(),
                     () -> dbHealth.state().up());
-            if (dbHealth.state().up()) delivery.refreshGauges();
+            if (dbHealth.state().up()) {
+                delivery.refreshGauges();
+                services.metrics().keyRenewalStuck(services.keyCampaigns().stuckJobs(Duration.ofHours(1)));
+            }
         } catch (RuntimeException e) {
             log.debug("metrics refresh failed: {}", e.getMessage());
         }

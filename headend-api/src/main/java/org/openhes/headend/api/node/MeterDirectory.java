@@ -61,7 +61,8 @@ public final class MeterDirectory {
         return registry.find(meterId).map(m -> target(m, vault.load(meterId).orElse(new MeterSecrets(null, null, null))));
     }
 
-    MeterTarget target(Meter m, MeterSecrets s) {
+    /** The session target of a registered meter with the given secrets (a renewal's pending keys, say). */
+    public MeterTarget target(Meter m, MeterSecrets s) {
         Authentication auth = Authentication.parse(m.auth());
         MeterSecurity security = switch (auth) {
             case NONE -> MeterSecurity.none();

@@ -21,7 +21,8 @@ public record Services(Database db, DatabaseHealth dbHealth, MeterRegistry meter
                        InstantSource clock, ZoneId zone, Throttles throttles,
                        org.openhes.headend.api.jobs.TraceLog traces, org.openhes.headend.scheduler.guard.Guard guard,
                        org.openhes.headend.scheduler.reads.IntervalStore intervals,
-                       org.openhes.headend.scheduler.console.ConsoleSessionStore consoleSessions, Delivery delivery) {
+                       org.openhes.headend.scheduler.console.ConsoleSessionStore consoleSessions,
+                       org.openhes.headend.scheduler.keys.KeyCampaignStore keyCampaigns, Delivery delivery) {
 
     /** The feed and the platform's subscriptions to it; {@code wake} tells the node's delivery loop to look now. */
     public record Delivery(org.openhes.headend.scheduler.delivery.FeedStore feed,

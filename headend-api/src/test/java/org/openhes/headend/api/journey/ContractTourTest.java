@@ -109,7 +109,9 @@ class ContractTourTest {
 
     @Test
     void theRoutesServedAreExactlyTheOperationsDocumented() {
-        Set<String> served = node.httpRoutes().stream().map(r -> r.toLowerCase(Locale.ROOT).split(" ")[0] + " " + r.split(" ")[1])
+        // the web console's pages (under /console) are HTML for browsers, not operations of the API
+        Set<String> served = node.httpRoutes().stream().filter(r -> !r.split(" ")[1].startsWith("/console"))
+                .map(r -> r.toLowerCase(Locale.ROOT).split(" ")[0] + " " + r.split(" ")[1])
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> documented = CONTRACT.operations().stream().map(o -> o.method() + " " + o.template())
                 .collect(Collectors.toCollection(TreeSet::new));

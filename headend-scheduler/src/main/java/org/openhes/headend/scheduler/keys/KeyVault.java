@@ -21,11 +21,15 @@ import org.openhes.headend.scheduler.db.Sql;
 /**
  * Meter secrets encrypted at rest: AES-256-GCM under the master key, a fresh nonce per record, the
  * meter id as associated data (a record moved to another meter does not decrypt). Versioned: storing
- * again adds a version, loading takes the newest. Each record names the master key it is under: a
+ * again adds a version and retires the one it replaces; sessions use the newest <em>active</em>
+ * version. A renewal stores its new version <em>pending</em> before sending it to the meter, then
+ * {@link #activate}s it (or {@link #abandon}s it) once the meter's answer is known, so the database
+ * always holds every key a meter may hold. Each record names the master key it is under: a
  * node decrypts it with any key of its ring, stores under the ring's current key, and {@link #rewrap}
  * moves old records to the current key (see {@link MasterKeyRing} for the rotation).
  */
 public final class KeyVault {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KeyVault.class);
     /** Records re-encrypted per transaction by {@link #rewrap}. */
     public static final int REWRAP_BATCH = 500;
 
@@ -51,13 +55,38 @@ public final class KeyVault {
         });
     }
 
-    /** Stores a new version of each meter's secrets inside the caller's transaction. */
+    /**
+     * Stores the registry's secrets of each meter as a new active version inside the caller's
+     * transaction, retiring the active one, except where nothing changes: the same keys (no new
+     * version), or keys the head-end renewed since (the registry's are older: the renewed ones stay,
+     * logged). A registry line without a KEK keeps the one stored.
+     */
     public void storeAll(Connection c, List<Map.Entry<String, MeterSecrets>> secrets) throws SQLException {
+        Map<String, StoredActive> current = activeRows(c, secrets.stream().map(Map.Entry::getKey).toList());
+        List<Map.Entry<String, MeterSecrets>> changed = new java.util.ArrayList<>();
+        for (var e : secrets) {
+            StoredActive now = current.get(e.getKey());
+            MeterSecrets in = e.getValue();
+            if (now != null && in.kek() == null && now.secrets().kek() != null) in = new MeterSecrets(in.ek(), in.ak(), in.password(), now.secrets().kek());
+            if (now != null && now.secrets().equals(in)) continue;
+            if (now != null && now.renewed() && !now.secrets().sameSessionKeys(in)) {
+                log.warn("meter {}: the registry's keys are older than the ones the head-end renewed; the renewed keys stay", e.getKey());
+                continue;
+            }
+            changed.add(Map.entry(e.getKey(), in));
+        }
+        if (changed.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE meter_keys SET state = 'retired', state_changed_at = now() WHERE meter_id = ANY(?) AND state = 'active'
+                """)) {
+            ps.setArray(1, c.createArrayOf("text", changed.stream().map(Map.Entry::getKey).toArray(String[]::new)));
+            ps.executeUpdate();
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO meter_keys (meter_id, version, master_key_id, nonce, ciphertext)
                 VALUES (?, COALESCE((SELECT max(version) FROM meter_keys WHERE meter_id = ?), 0) + 1, ?, ?, ?)
                 """)) {
-            for (var e : secrets) {
+            for (var e : changed) {
                 byte[] nonce = new byte[12];
                 random.nextBytes(nonce);
                 ps.setString(1, e.getKey());
@@ -71,12 +100,34 @@ public final class KeyVault {
         }
     }
 
+    private record StoredActive(MeterSecrets secrets, boolean renewed) {
+    }
+
+    /** The active secrets of these meters, read in the caller's transaction. */
+    private Map<String, StoredActive> activeRows(Connection c, List<String> meterIds) throws SQLException {
+        Map<String, StoredActive> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT ON (meter_id) meter_id, nonce, ciphertext, master_key_id, origin FROM meter_keys "
+                        + "WHERE meter_id = ANY(?) AND state = 'active' ORDER BY meter_id, version DESC")) {
+            ps.setArray(1, c.createArrayOf("text", meterIds.toArray(String[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    var key = ring.find(rs.getString(4));
+                    if (key.isEmpty()) continue; // stored again under the current key
+                    out.put(rs.getString(1), new StoredActive(decode(open(key.get(), rs.getString(1), rs.getBytes(2), rs.getBytes(3))),
+                            rs.getString(5).equals("renewal")));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The newest secrets of several meters in one query. */
     public Map<String, MeterSecrets> loadAll(List<String> meterIds) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT DISTINCT ON (meter_id) meter_id, nonce, ciphertext, master_key_id FROM meter_keys "
-                            + "WHERE meter_id = ANY(?) ORDER BY meter_id, version DESC")) {
+                            + "WHERE meter_id = ANY(?) AND state = 'active' ORDER BY meter_id, version DESC")) {
                 ps.setArray(1, c.createArrayOf("text", meterIds.toArray(String[]::new)));
                 Map<String, MeterSecrets> out = new java.util.HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -91,20 +142,109 @@ public final class KeyVault {
         });
     }
 
+    /** The secrets sessions use: the newest active version. */
     public Optional<MeterSecrets> load(String meterId) {
+        return active(meterId).map(KeyVersion::secrets);
+    }
+
+    /** One stored version of a meter's secrets. */
+    public record KeyVersion(int version, MeterSecrets secrets) {
+    }
+
+    /** The newest active version, or empty. */
+    public Optional<KeyVersion> active(String meterId) {
+        return version(meterId, "active");
+    }
+
+    /** The version a renewal stored and has not settled yet, or empty. */
+    public Optional<KeyVersion> pending(String meterId) {
+        return version(meterId, "pending");
+    }
+
+    private Optional<KeyVersion> version(String meterId, String state) {
         return Sql.tx(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT nonce, ciphertext, master_key_id FROM meter_keys WHERE meter_id = ? ORDER BY version DESC LIMIT 1
+                    SELECT nonce, ciphertext, master_key_id, version FROM meter_keys WHERE meter_id = ? AND state = ?
+                     ORDER BY version DESC LIMIT 1
                     """)) {
                 ps.setString(1, meterId);
+                ps.setString(2, state);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.<MeterSecrets>empty();
-                    String keyId = rs.getString(3);
-                    MasterKey key = ring.find(keyId).orElseThrow(() -> new IllegalStateException("the keys of meter "
-                            + meterId + " were stored under master key " + keyId + ", which this node does not hold (it holds "
-                            + String.join(", ", ring.ids()) + "): add that key to master.key or the key file, after the current one"));
-                    return Optional.of(decode(open(key, meterId, rs.getBytes(1), rs.getBytes(2))));
+                    if (!rs.next()) return Optional.<KeyVersion>empty();
+                    return Optional.of(new KeyVersion(rs.getInt(4), decode(open(keyOf(meterId, rs.getString(3)), meterId, rs.getBytes(1), rs.getBytes(2)))));
                 }
+            }
+        });
+    }
+
+    private MasterKey keyOf(String meterId, String keyId) {
+        return ring.find(keyId).orElseThrow(() -> new IllegalStateException("the keys of meter "
+                + meterId + " were stored under master key " + keyId + ", which this node does not hold (it holds "
+                + String.join(", ", ring.ids()) + "): add that key to master.key or the key file, after the current one"));
+    }
+
+    /**
+     * Stores {@code secrets} as the meter's pending version (encrypted, committed before anything is
+     * sent to the meter); empty when the meter has a pending version already (settle that one first).
+     */
+    public Optional<KeyVersion> storePending(String meterId, MeterSecrets secrets) {
+        byte[] nonce = new byte[12];
+        random.nextBytes(nonce);
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO meter_keys (meter_id, version, master_key_id, nonce, ciphertext, state, origin, state_changed_at)
+                    VALUES (?, COALESCE((SELECT max(version) FROM meter_keys WHERE meter_id = ?), 0) + 1, ?, ?, ?, 'pending', 'renewal', now())
+                    ON CONFLICT (meter_id) WHERE state = 'pending' DO NOTHING
+                    RETURNING version
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setString(2, meterId);
+                ps.setString(3, master.id());
+                ps.setBytes(4, nonce);
+                ps.setBytes(5, seal(master, meterId, nonce, encode(secrets)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new KeyVersion(rs.getInt(1), secrets)) : Optional.<KeyVersion>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * The meter holds the pending {@code version}: it becomes active and the active one retired, in one
+     * transaction. False when that version is not pending (settled already, by this node or another).
+     */
+    public boolean activate(String meterId, int version) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    WITH promoted AS (
+                        UPDATE meter_keys SET state = 'active', state_changed_at = now() WHERE meter_id = ? AND version = ? AND state = 'pending'
+                        RETURNING version)
+                    UPDATE meter_keys SET state = 'retired', state_changed_at = now()
+                     WHERE meter_id = ? AND state = 'active' AND version < (SELECT version FROM promoted)
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setInt(2, version);
+                ps.setString(3, meterId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT state FROM meter_keys WHERE meter_id = ? AND version = ?")) {
+                ps.setString(1, meterId);
+                ps.setInt(2, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getString(1).equals("active");
+                }
+            }
+        });
+    }
+
+    /** The meter refused the pending {@code version} (it keeps its active keys): abandoned. False when it is not pending. */
+    public boolean abandon(String meterId, int version) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE meter_keys SET state = 'abandoned', state_changed_at = now() WHERE meter_id = ? AND version = ? AND state = 'pending'")) {
+                ps.setString(1, meterId);
+                ps.setInt(2, version);
+                return ps.executeUpdate() == 1;
             }
         });
     }
@@ -193,6 +333,7 @@ public final class KeyVault {
             writeBytes(out, s.ek());
             writeBytes(out, s.ak());
             writeBytes(out, s.password() == null ? null : s.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (s.kek() != null) writeBytes(out, s.kek()); // absent in records written before there were KEKs
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -208,7 +349,8 @@ public final class KeyVault {
     private static MeterSecrets decode(byte[] plain) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(plain))) {
             byte[] ek = readBytes(in), ak = readBytes(in), pw = readBytes(in);
-            return new MeterSecrets(ek, ak, pw == null ? null : new String(pw, java.nio.charset.StandardCharsets.UTF_8));
+            byte[] kek = in.available() > 0 ? readBytes(in) : null;
+            return new MeterSecrets(ek, ak, pw == null ? null : new String(pw, java.nio.charset.StandardCharsets.UTF_8), kek);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -23,6 +23,8 @@ import org.openhes.headend.scheduler.keys.MeterSecrets;
 public final class MeterRegistry {
     public static final String CSV_HEADER =
             "meter_id,serial,host,port,transport,client_sap,server_sap,auth,system_title,ek,ak,password,profile,labels";
+    /** The header with the meter's master key (KEK, for key renewal) as a last column. */
+    public static final String CSV_HEADER_WITH_KEK = CSV_HEADER + ",kek";
     private static final int BATCH = 1000;
 
     private final DataSource ds;
@@ -67,6 +69,7 @@ public final class MeterRegistry {
                 if (m.systemTitle() == null || !m.systemTitle().matches("[0-9A-Fa-f]{16}")) return "system_title must be 16 hex digits";
                 if (s.ek() == null || s.ek().length != 16) return "ek must be 32 hex digits for hls-gmac";
                 if (s.ak() == null || s.ak().length != 16) return "ak must be 32 hex digits for hls-gmac";
+                if (s.kek() != null && s.kek().length != 16) return "kek must be 32 hex digits (or empty)";
             }
             default -> { return "auth must be none, low or hls-gmac"; }
         }
@@ -75,15 +78,19 @@ public final class MeterRegistry {
         return null;
     }
 
-    /** Imports a CSV registry (header {@value #CSV_HEADER}); good lines are stored, bad ones reported. */
+    /**
+     * Imports a CSV registry (header {@value #CSV_HEADER}, optionally with a last column {@code kek});
+     * good lines are stored, bad ones reported.
+     */
     public ImportReport importCsv(Reader in) {
         List<ImportReport.Rejection> rejected = new ArrayList<>();
         List<Registration> batch = new ArrayList<>(BATCH);
         int accepted = 0;
         try (BufferedReader r = new BufferedReader(in)) {
             String header = r.readLine();
-            if (header == null || !header.trim().equals(CSV_HEADER)) {
-                rejected.add(new ImportReport.Rejection(1, "header must be " + CSV_HEADER));
+            boolean withKek = header != null && header.trim().equals(CSV_HEADER_WITH_KEK);
+            if (header == null || !withKek && !header.trim().equals(CSV_HEADER)) {
+                rejected.add(new ImportReport.Rejection(1, "header must be " + CSV_HEADER + " (optionally followed by ,kek)"));
                 return new ImportReport(0, rejected);
             }
             String line;
@@ -92,7 +99,7 @@ public final class MeterRegistry {
                 n++;
                 if (line.isBlank()) continue;
                 try {
-                    Registration reg = parseCsvLine(line);
+                    Registration reg = parseCsvLine(line, withKek);
                     String problem = validate(reg.meter(), reg.secrets());
                     if (problem != null) {
                         rejected.add(new ImportReport.Rejection(n, problem));
@@ -115,9 +122,10 @@ public final class MeterRegistry {
         return new ImportReport(accepted, rejected);
     }
 
-    static Registration parseCsvLine(String line) {
+    static Registration parseCsvLine(String line, boolean withKek) {
         String[] f = line.split(",", -1);
-        if (f.length != 14) throw new IllegalArgumentException("expected 14 fields, found " + f.length);
+        int fields = withKek ? 15 : 14;
+        if (f.length != fields) throw new IllegalArgumentException("expected " + fields + " fields, found " + f.length);
         int port = number(f[3], "port"), client = number(f[5], "client_sap"), server = number(f[6], "server_sap");
         Map<String, String> labels = new LinkedHashMap<>();
         if (!f[13].isBlank()) {
@@ -130,7 +138,8 @@ public final class MeterRegistry {
         Meter m = new Meter(f[0].trim(), f[1].trim(), f[2].trim(), port, f[4].trim().toLowerCase(), client, server, 0,
                 f[7].trim().toLowerCase(), f[8].isBlank() ? null : f[8].trim().toUpperCase(),
                 f[12].isBlank() ? "emucs" : f[12].trim(), "active", labels);
-        return new Registration(m, new MeterSecrets(hex(f[9], "ek"), hex(f[10], "ak"), f[11].isEmpty() ? null : f[11]));
+        return new Registration(m, new MeterSecrets(hex(f[9], "ek"), hex(f[10], "ak"), f[11].isEmpty() ? null : f[11],
+                withKek ? hex(f[14], "kek") : null));
     }
 
     private static int number(String s, String field) {
