@@ -88,7 +88,7 @@ public final class AdminPages {
     }
 
     void importForm(Context ctx, Caller caller) {
-        views.render(ctx, "import.jte", new ImportView(frames.of(ctx, "Import meters", caller, "import"), null, MeterRegistry.CSV_HEADER));
+        views.render(ctx, "import.jte", new ImportView(frames.of(ctx, "Import meters", caller, "import"), null, MeterRegistry.CSV_HEADER_WITH_KEK));
     }
 
     /** Imports the uploaded (or pasted) CSV and shows what was accepted and each refused line with its reason. */
@@ -104,7 +104,7 @@ public final class AdminPages {
             report = meters.importCsv(in);
         }
         events.audit(clock.instant(), caller.actor(), "meter.import", null, report.accepted() + " accepted, " + report.rejected().size() + " rejected");
-        views.render(ctx, "import.jte", new ImportView(frames.of(ctx, "Import meters", caller, "import"), report, MeterRegistry.CSV_HEADER));
+        views.render(ctx, "import.jte", new ImportView(frames.of(ctx, "Import meters", caller, "import"), report, MeterRegistry.CSV_HEADER_WITH_KEK));
     }
 
     private List<TokenRow> rows() {

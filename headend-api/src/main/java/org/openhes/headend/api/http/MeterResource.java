@@ -29,8 +29,8 @@ import org.openhes.headend.scheduler.meters.Meter;
 import org.openhes.headend.scheduler.meters.MeterRegistry;
 
 /**
- * /meters: register one meter (with its keys), import many (CSV or NDJSON), list them, get one. Keys are
- * write-only: no answer ever carries them.
+ * /meters: register one meter (with its keys and master key), import many (CSV or NDJSON), list them, get
+ * one. Keys are write-only: no answer ever carries them.
  */
 final class MeterResource {
     private final MeterRegistry meters;
@@ -45,7 +45,7 @@ final class MeterResource {
 
     void create(Context ctx, String caller) {
         JsonNode b = body(ctx, "id", "serial", "host", "port", "transport", "clientSap", "serverSap", "hdlcPhysical", "auth",
-                "systemTitle", "ek", "ak", "password", "profile", "status", "labels");
+                "systemTitle", "ek", "ak", "password", "kek", "profile", "status", "labels");
         Map<String, String> labels = new LinkedHashMap<>();
         b.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         Meter m = new Meter(text(b, "id"), b.path("serial").asText(""), text(b, "host"), b.path("port").asInt(4059),
@@ -53,7 +53,8 @@ final class MeterResource {
                 b.path("hdlcPhysical").asInt(0), b.path("auth").asText("hls-gmac"),
                 b.hasNonNull("systemTitle") ? b.get("systemTitle").asText().toUpperCase(Locale.ROOT) : null,
                 b.path("profile").asText("emucs"), b.path("status").asText("active"), labels);
-        MeterSecrets secrets = new MeterSecrets(hex(b, "ek"), hex(b, "ak"), b.hasNonNull("password") ? b.get("password").asText() : null);
+        MeterSecrets secrets = new MeterSecrets(hex(b, "ek"), hex(b, "ak"), b.hasNonNull("password") ? b.get("password").asText() : null,
+                hex(b, "kek"));
         String problem = meters.validate(m, secrets);
         if (problem != null) throw ApiProblem.badRequest(fieldOf(problem), problem);
         meters.upsertAll(List.of(new MeterRegistry.Registration(m, secrets)));
@@ -89,7 +90,7 @@ final class MeterResource {
 
     /** NDJSON is turned into the CSV import; rejections name the NDJSON line. */
     private ImportReport importNdjson(InputStream in) {
-        StringBuilder csv = new StringBuilder(MeterRegistry.CSV_HEADER).append('\n');
+        StringBuilder csv = new StringBuilder(MeterRegistry.CSV_HEADER_WITH_KEK).append('\n');
         List<ImportReport.Rejection> bad = new ArrayList<>();
         List<Integer> lineOf = new ArrayList<>();
         try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -106,7 +107,7 @@ final class MeterResource {
                             b.path("port").asText("4059"), b.path("transport").asText("wrapper"), b.path("clientSap").asText("1"),
                             b.path("serverSap").asText("1"), b.path("auth").asText("hls-gmac"), b.path("systemTitle").asText(),
                             b.path("ek").asText(), b.path("ak").asText(), b.path("password").asText(), b.path("profile").asText("emucs"),
-                            labels)).append('\n');
+                            labels, b.path("kek").asText())).append('\n');
                     lineOf.add(n);
                 } catch (JsonProcessingException e) {
                     bad.add(new ImportReport.Rejection(n, "malformed JSON: " + e.getOriginalMessage()));
