@@ -43,9 +43,10 @@ public final class Console {
     public Console(Services s, CommandResource commands, OnDemandReadResource reads) {
         this.auth = new ConsoleAuth(s.consoleSessions(), s.tokens(), s.throttles());
         this.operations = new OperationsPages(new FleetOverview(s.db().dataSource(), s.clock(), s.zone()), s.jobs(), s.worker(), s.events(),
-                s.metrics(), s.clock(), s.zone(), views, frames);
+                s.metrics(), s.keyCampaigns(), s.clock(), s.zone(), views, frames);
         this.meters = new MeterPages(s.meters(), new MeterActivity(s.db().dataSource()), s.reads(), s.events(), s.clock(), s.zone(), views, frames);
-        this.actions = new MeterActions(meters, commands, reads, s.jobs(), s.traces(), new TraceRows(s.zone()), views, frames);
+        this.actions = new MeterActions(meters, commands, reads, s.jobs(), s.traces(), new TraceRows(s.zone()), s.keyCampaigns(),
+                s.events(), s.clock(), views, frames);
         this.charts = new ChartData(s.reads(), s.intervals(), s.clock(), s.zone());
         this.admin = new AdminPages(s.tokens(), s.meters(), s.events(), s.clock(), s.zone(), views, frames);
     }
@@ -80,6 +81,8 @@ public final class Console {
         r.get("/console/meters/{id}/reads/{job}/status", auth.page(ACTORS, actions::readStatus));
         r.post("/console/meters/{id}/commands/confirm", auth.page(ACTORS, actions::confirm));
         r.post("/console/meters/{id}/commands", auth.page(ACTORS, actions::submit));
+        r.post("/console/meters/{id}/keys/confirm", auth.page(ADMINS, actions::confirmRenewal));
+        r.post("/console/meters/{id}/keys", auth.page(ADMINS, actions::renew));
         r.get("/console/admin/tokens", auth.page(ADMINS, admin::tokens));
         r.post("/console/admin/tokens", auth.page(ADMINS, admin::create));
         r.post("/console/admin/tokens/{id}/revoke", auth.page(ADMINS, admin::revoke));

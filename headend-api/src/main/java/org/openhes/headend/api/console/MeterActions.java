@@ -41,12 +41,19 @@ public final class MeterActions {
     private final JobQueue jobs;
     private final TraceLog traces;
     private final TraceRows traceRows;
+    private final org.openhes.headend.scheduler.keys.KeyCampaignStore campaigns;
+    private final org.openhes.headend.scheduler.events.EventStore events;
+    private final java.time.InstantSource clock;
     private final Views views;
     private final Frames frames;
 
     MeterActions(MeterPages pages, CommandResource commands, OnDemandReadResource reads, JobQueue jobs, TraceLog traces, TraceRows traceRows,
-                 Views views, Frames frames) {
+                 org.openhes.headend.scheduler.keys.KeyCampaignStore campaigns, org.openhes.headend.scheduler.events.EventStore events,
+                 java.time.InstantSource clock, Views views, Frames frames) {
         this.traceRows = traceRows;
+        this.campaigns = campaigns;
+        this.events = events;
+        this.clock = clock;
         this.pages = pages;
         this.commands = commands;
         this.reads = reads;
@@ -109,6 +116,29 @@ public final class MeterActions {
             // shown without registers
         }
         return out;
+    }
+
+    public record RenewView(Frame frame, Meter meter, String key) {
+    }
+
+    /** An admin's key renewal of this meter: the confirmation first (what happens, naming the meter). */
+    void confirmRenewal(Context ctx, Caller caller) {
+        Meter m = pages.meterOr404(ctx);
+        if (!m.auth().equals("hls-gmac")) {
+            throw new ApiProblem(422, "Nothing to renew", "meter " + m.id() + " uses " + m.auth() + ", not hls-gmac: it has no keys to renew", null);
+        }
+        views.render(ctx, "renew.jte", new RenewView(frames.of(ctx, "Renew the keys of " + m.id(), caller, "meters"), m, UUID.randomUUID().toString()));
+    }
+
+    /** Queues the renewal as a one-meter campaign (the API's way), back to the meter saying so. */
+    void renew(Context ctx, Caller caller) {
+        Meter m = pages.meterOr404(ctx);
+        if (!m.auth().equals("hls-gmac")) throw new ApiProblem(422, "Nothing to renew", "meter " + m.id() + " has no HLS keys", null);
+        var c = campaigns.create(org.openhes.headend.scheduler.keys.KeyCampaignStore.Scope.meter(m.id()), "both", 60, caller.actor());
+        events.audit(clock.instant(), caller.actor(), "keys.renew", "meter:" + m.id(), "campaign " + c.id() + ": " + c.total() + " meters, both, 60/min");
+        Frames.redirectWithNotice(ctx, "/console/meters/" + m.id(), c.total() == 0
+                ? "A key renewal of meter " + m.id() + " is under way already; nothing added."
+                : "Key renewal of meter " + m.id() + " queued (campaign " + c.id() + "): new keys are stored, sent, then confirmed.");
     }
 
     /** The confirmation: names the meter and says what will run, or why it would be refused. */

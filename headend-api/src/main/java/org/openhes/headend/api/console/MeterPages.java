@@ -53,7 +53,11 @@ public final class MeterPages {
                             String breakerAt, String limitAt, List<CommandRow> commands) {
     }
 
-    public record MeterView(Frame frame, Meter meter, StateView state, List<LastRead> lastReads, List<EventLine> events) {
+    /** A key version as the page shows it: never the keys. */
+    public record KeyLine(int version, String state, String origin, String since) {
+    }
+
+    public record MeterView(Frame frame, Meter meter, StateView state, List<LastRead> lastReads, List<EventLine> events, List<KeyLine> keys) {
     }
 
     private final MeterRegistry meters;
@@ -94,7 +98,7 @@ public final class MeterPages {
     void page(Context ctx, Caller caller) {
         Meter m = meterOr404(ctx);
         Frame frame = frames.of(ctx, "Meter " + m.id(), caller, "meters");
-        views.render(ctx, "meter.jte", new MeterView(frame, m, state(frame, m), lastReads(m), timeline(m)));
+        views.render(ctx, "meter.jte", new MeterView(frame, m, state(frame, m), lastReads(m), timeline(m), keys(m)));
     }
 
     /** The state panel alone, for the page's live refresh. */
@@ -131,6 +135,14 @@ public final class MeterPages {
         newest.values().stream().sorted(java.util.Comparator.comparing(IndexRead::obis)).forEach(r -> out.add(new LastRead(r.obis(),
                 REGISTER_NAMES.getOrDefault(r.obis(), r.obis()), r.value().toPlainString(), r.unit(), time.format(r.capturedAt()),
                 r.source() == IndexRead.Source.DAILY_PROFILE ? "daily profile" : "on demand")));
+        return out;
+    }
+
+    private List<KeyLine> keys(Meter m) {
+        List<KeyLine> out = new ArrayList<>();
+        for (MeterActivity.KeyVersionLine k : activity.keyVersions(m.id())) {
+            out.add(new KeyLine(k.version(), k.state(), k.origin(), format(k.stateChangedAt() != null ? k.stateChangedAt() : k.createdAt())));
+        }
         return out;
     }
 

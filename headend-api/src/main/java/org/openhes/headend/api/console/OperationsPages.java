@@ -10,18 +10,19 @@ import org.openhes.headend.scheduler.console.FleetOverview;
 import org.openhes.headend.scheduler.events.EventStore;
 import org.openhes.headend.scheduler.jobs.JobQueue;
 import org.openhes.headend.scheduler.jobs.JobWorker;
+import org.openhes.headend.scheduler.keys.KeyCampaignStore;
 
 /**
  * Operations: the fleet at a glance (meters by state, the read run's progress and its failures by
  * kind, dead jobs to re-queue, this node's pool, commands in flight and their latency, the day's
- * alarms), its panels refreshed every few seconds by the page's script.
+ * alarms, the last key renewal campaigns), its panels refreshed every few seconds by the page's script.
  */
 public final class OperationsPages {
-    static final int DEAD_SHOWN = 20;
+    static final int DEAD_SHOWN = 20, RENEWALS_SHOWN = 3;
 
     /** The page's model: the overview, the first dead jobs, this node's pool, when it was taken. */
     public record OperationsView(Frame frame, FleetOverview.Snapshot fleet, List<JobQueue.JobView> dead,
-                                 HeadendMetrics.PoolUse pool, String takenAt, ZoneId zone) {
+                                 HeadendMetrics.PoolUse pool, List<KeyCampaignStore.Progress> renewals, String takenAt, ZoneId zone) {
         /** A latency for people: milliseconds below 10 s, seconds above; a dash when there is none. */
         public String latency(java.time.Duration d) {
             if (d == null) return "–";
@@ -53,13 +54,15 @@ public final class OperationsPages {
     private final JobWorker worker;
     private final EventStore events;
     private final HeadendMetrics metrics;
+    private final KeyCampaignStore campaigns;
     private final InstantSource clock;
     private final ZoneId zone;
     private final Views views;
     private final Frames frames;
 
     OperationsPages(FleetOverview overview, JobQueue jobs, JobWorker worker, EventStore events, HeadendMetrics metrics,
-                    InstantSource clock, ZoneId zone, Views views, Frames frames) {
+                    KeyCampaignStore campaigns, InstantSource clock, ZoneId zone, Views views, Frames frames) {
+        this.campaigns = campaigns;
         this.overview = overview;
         this.jobs = jobs;
         this.worker = worker;
@@ -99,6 +102,7 @@ public final class OperationsPages {
     private OperationsView view(Context ctx, Caller caller) {
         return new OperationsView(frames.of(ctx, "Operations", caller, "operations"), overview.snapshot(),
                 jobs.list("DEAD", DEAD_SHOWN, 0), metrics.poolUse(),
+                campaigns.recent(RENEWALS_SHOWN).stream().map(c -> campaigns.progress(c.id()).orElseThrow()).toList(),
                 DateTimeFormatter.ofPattern("HH:mm:ss").format(clock.instant().atZone(zone)), zone);
     }
 }

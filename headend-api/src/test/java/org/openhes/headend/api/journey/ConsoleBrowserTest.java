@@ -339,6 +339,33 @@ class ConsoleBrowserTest {
         assertNoCspViolation();
     }
 
+    @Test
+    @Order(11)
+    void anAdminRenewsAMetersKeysAfterAConfirmationAndSeesTheNewVersionActive() throws Exception {
+        signIn(OPERATOR);
+        MeterIdentity m = fleet.identity(4);
+        browser.driver.get(base + "/console/meters/" + m.ean());
+        assertThat(browser.driver.findElements(By.id("renew-keys"))).as("operators renew nothing").isEmpty();
+        signIn(ADMIN);
+        browser.driver.get(base + "/console/meters/" + m.ean());
+        assertThat(browser.driver.findElement(By.id("key-versions")).getText()).contains("1 active registry");
+        navigate(By.id("renew-keys"));
+        assertThat(text("confirm-meter")).isEqualTo(m.ean());
+        assertThat(fleet.keyChanges(4)).as("nothing sent before the confirmation").isZero();
+        navigate(By.id("confirm"));
+        assertThat(text("notice")).contains("Key renewal of meter " + m.ean() + " queued");
+        waitFor(Duration.ofSeconds(60), () -> {
+            browser.driver.navigate().refresh();
+            return browser.driver.findElement(By.id("key-versions")).getText().contains("2 active renewal");
+        });
+        assertThat(browser.driver.findElement(By.id("key-versions")).getText()).contains("1 retired registry");
+        assertThat(fleet.keyChanges(4)).isEqualTo(1);
+        String page = browser.driver.getPageSource().toUpperCase(java.util.Locale.ROOT);
+        for (byte[] k : fleet.currentKeys(4)) assertThat(page).doesNotContain(HexFormat.of().withUpperCase().formatHex(k));
+        browser.driver.get(base + "/console/operations");
+        assertThat(browser.driver.findElement(By.id("renewals")).getText()).contains("meter:" + m.ean(), "1 of 1");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void signIn(String token) {

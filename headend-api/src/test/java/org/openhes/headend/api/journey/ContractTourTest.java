@@ -122,7 +122,8 @@ class ContractTourTest {
     static String concrete(String template) {
         return template.replace("/meters/{id}", "/meters/" + ean(0)).replace("/commands/{id}", "/commands/" + UUID.randomUUID())
                 .replace("/read-runs/{id}", "/read-runs/999").replace("/jobs/{id}", "/jobs/999999")
-                .replace("/subscriptions/{id}", "/subscriptions/" + UUID.randomUUID()).replace("{holdId}", "999");
+                .replace("/subscriptions/{id}", "/subscriptions/" + UUID.randomUUID()).replace("{holdId}", "999")
+                .replace("/key-renewals/{id}", "/key-renewals/999999");
     }
 
     @Test
@@ -212,6 +213,13 @@ class ContractTourTest {
         assertThat(dead.get("items").get(0).get("meterId").asText()).isEqualTo(unreachable);
         ok(send("POST", "/api/v1/jobs/" + dead.get("items").get(0).get("id").asLong() + "/requeue", operator, null, null));
         ok(send("GET", "/api/v1/events?limit=5", operator, null, null));
+
+        // an admin renews a meter's keys; operations follow the campaign
+        HttpResponse<String> renewal = send("POST", "/api/v1/key-renewals", ADMIN, "{\"meterId\":\"" + ean(2) + "\",\"keys\":\"ak\"}", "application/json");
+        assertThat(renewal.statusCode()).as(renewal.body()).isEqualTo(202);
+        String renewalPath = renewal.headers().firstValue("Location").orElseThrow();
+        await(() -> JSON.readTree(ok(send("GET", renewalPath, operator, null, null)).body()), r -> r.get("finished").asBoolean());
+        ok(send("GET", "/api/v1/key-renewals?limit=5", operator, null, null));
 
         // the platform's subscription and the feed
         HttpResponse<String> sub = send("POST", "/api/v1/subscriptions", platform, "{\"url\":\"http://127.0.0.1:9/never\",\"kinds\":[\"event\"]}",

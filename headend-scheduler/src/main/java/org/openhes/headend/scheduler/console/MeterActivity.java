@@ -111,4 +111,27 @@ public final class MeterActivity {
         return new CommandLine(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getInt(6), rs.getString(7), rs.getString(8), Sql.instant(rs.getTimestamp(9)), Sql.instant(rs.getTimestamp(10)));
     }
+
+    /** A key version's bookkeeping, never its secrets. */
+    public record KeyVersionLine(int version, String state, String origin, Instant createdAt, Instant stateChangedAt) {
+    }
+
+    /** The meter's key versions, newest first (state: active, pending, retired, abandoned; origin: registry or renewal). */
+    public List<KeyVersionLine> keyVersions(String meterId) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT version, state, origin, created_at, state_changed_at FROM meter_keys WHERE meter_id = ? ORDER BY version DESC
+                    """)) {
+                ps.setString(1, meterId);
+                List<KeyVersionLine> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new KeyVersionLine(rs.getInt(1), rs.getString(2), rs.getString(3), Sql.instant(rs.getTimestamp(4)),
+                                Sql.instant(rs.getTimestamp(5))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
 }
