@@ -79,6 +79,14 @@ public final class KeyRenewal {
         this.counterWarning = counterWarning;
     }
 
+    /** A renewal of the meter is being settled (its pending keys may be in the meter already): other jobs wait for it. */
+    boolean underWay(String meterId) {
+        return vault.renewalUnderWay(meterId);
+    }
+
+    /** How long a job refused for its keys waits for a renewal under way to settle. */
+    static final java.time.Duration WAIT_FOR_SETTLEMENT = java.time.Duration.ofSeconds(30);
+
     /** What a renewal job knows before its first session. */
     private record Start(Meter meter, KeyVersion active, Optional<KeyVersion> pending) {
     }

@@ -153,7 +153,24 @@ public final class MeterJobs implements JobHandler {
                 .thenCompose(target -> target.isEmpty()
                         ? CompletableFuture.completedFuture(JobResult.failure("UNKNOWN_METER", false, "meter " + job.meterId() + " is not registered"))
                         : run(job, payload, target.get(), prepared))
-                .exceptionally(e -> failure(job, e));
+                .exceptionallyCompose(e -> duringRenewal(job, failure(job, e)));
+    }
+
+    /**
+     * A session refused for its keys while a renewal of the meter is being settled (a crash or a lost
+     * link between the transfer and its confirmation left the meter on the pending keys): not the keys'
+     * fault. The job is held (its attempt given back) and tried again in 30 s, so a read or a command is
+     * not dead-lettered while the renewal settles; once it has settled, a refusal is a refusal again.
+     */
+    private CompletableFuture<JobResult> duringRenewal(ClaimedJob job, JobResult failed) {
+        boolean keys = "AUTHENTICATION_FAILED".equals(failed.failureKind()) || "AUTHENTICATION_SUSPECTED".equals(failed.failureKind());
+        if (!keys || renewal == null || job.type() == org.openhes.headend.scheduler.jobs.JobType.KEY_RENEWAL) {
+            return CompletableFuture.completedFuture(failed);
+        }
+        return CompletableFuture.supplyAsync(() -> renewal.underWay(job.meterId()), db).handle((underWay, e) -> e == null && underWay
+                ? JobResult.held("a key renewal of meter " + job.meterId() + " is being settled (" + failed.message() + ")",
+                        clock.instant().plus(KeyRenewal.WAIT_FOR_SETTLEMENT))
+                : failed);
     }
 
     private CompletableFuture<java.util.Optional<MeterTarget>> targetOf(String meterId) {

@@ -86,17 +86,25 @@ class KeyRenewalCrashTest {
 
         // what the crash left: the new keys pending in the database; the meter on the old or the new ones
         KeyVault.KeyVersion pending = vault(url).pending(meter).orElseThrow();
+        long until;
         assertThat(vault(url).active(meter).orElseThrow().secrets().ek()).isEqualTo(before[0]);
         boolean transferred = step != KeyRenewal.Step.STORED;
         assertThat(fleet.keyChanges(i)).isEqualTo(transferred ? 1 : 0);
         if (transferred) assertThat(fleet.currentKeys(i)[0]).isEqualTo(pending.secrets().ek());
+
+        // a read queued meanwhile: it runs before the renewal is taken back (its lease must expire first);
+        // after "transferred" or "confirmed" the meter refuses the active keys, so it waits for the renewal
+        long read = new org.openhes.headend.scheduler.jobs.JobQueue(db.dataSource(), java.time.Clock.systemUTC(),
+                new org.openhes.headend.scheduler.jobs.RetryPolicy(Duration.ofMillis(300), Duration.ofSeconds(1)))
+                .enqueue(new org.openhes.headend.scheduler.jobs.JobQueue.NewJob(org.openhes.headend.scheduler.jobs.JobType.ON_DEMAND_READ, meter,
+                        "{}", java.time.Instant.now(), java.time.Instant.now().plus(Duration.ofMinutes(15)), null, null));
 
         // a node started on the same database settles it
         int port2 = ServeNodes.freePort();
         Process survivor = ServeNodes.start("survivor-" + step, port2, url, logs, TIMINGS);
         try {
             ServeNodes.awaitReady(port2, survivor, logs);
-            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (vault(url).pending(meter).isPresent() && System.nanoTime() < until) Thread.sleep(200);
             assertThat(vault(url).pending(meter)).as(() -> "the pending version is settled; the job: " + job(meter)).isEmpty();
             KeyVault.KeyVersion active = vault(url).active(meter).orElseThrow();
@@ -104,9 +112,14 @@ class KeyRenewalCrashTest {
             assertThat(active.secrets().ek()).isEqualTo(fleet.currentKeys(i)[0]);
             assertThat(active.secrets().ak()).isEqualTo(fleet.currentKeys(i)[1]);
             assertThat(fleet.keyChanges(i)).as("sent once, whatever the crash").isEqualTo(1);
-            HttpResponse<String> read = ServeNodes.call(port2, "POST", "/api/v1/meters/" + meter + "/reads?wait=30s", null, null);
-            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
-            assertThat(JSON.readTree(read.body()).get("registers")).hasSize(4);
+            until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!jobState(read).startsWith("SUCCEEDED") && System.nanoTime() < until) Thread.sleep(200);
+            assertThat(jobState(read)).as("the read queued during the renewal is not lost").startsWith("SUCCEEDED");
+            // it waited for the renewal (held 30 s, its attempt given back) rather than dying for its keys
+            if (transferred) assertThat(Integer.parseInt(jobState(read).split(" ")[1])).as("seconds it was held").isGreaterThanOrEqualTo(25);
+            HttpResponse<String> read2 = ServeNodes.call(port2, "POST", "/api/v1/meters/" + meter + "/reads?wait=30s", null, null);
+            assertThat(read2.statusCode()).as(read2.body()).isEqualTo(200);
+            assertThat(JSON.readTree(read2.body()).get("registers")).hasSize(4);
         } finally {
             survivor.destroy();
             survivor.waitFor(30, TimeUnit.SECONDS);
@@ -117,6 +130,20 @@ class KeyRenewalCrashTest {
             for (byte[] k : new byte[][] {before[0], before[1], fleet.currentKeys(i)[0], fleet.currentKeys(i)[1], fleet.masterKey(i)}) {
                 assertThat(log).doesNotContain(HexFormat.of().withUpperCase().formatHex(k));
             }
+        }
+    }
+
+    /** The job's state and how many seconds after its creation it last became due, e.g. "SUCCEEDED 30". */
+    private String jobState(long id) {
+        try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement(
+                "SELECT state || ' ' || round(extract(epoch FROM run_at - created_at))::int FROM jobs WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 

@@ -184,6 +184,26 @@ public final class KeyVault {
     }
 
     /**
+     * Whether a renewal of the meter is being settled: a pending version and a renewal job queued or
+     * running to settle it (the meter may hold the pending keys already). No secret is read.
+     */
+    public boolean renewalUnderWay(String meterId) {
+        return Sql.tx(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT EXISTS (SELECT 1 FROM meter_keys WHERE meter_id = ? AND state = 'pending')
+                       AND EXISTS (SELECT 1 FROM jobs WHERE meter_id = ? AND type = 'KEY_RENEWAL' AND state IN ('QUEUED', 'RUNNING'))
+                    """)) {
+                ps.setString(1, meterId);
+                ps.setString(2, meterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    /**
      * Stores {@code secrets} as the meter's pending version (encrypted, committed before anything is
      * sent to the meter); empty when the meter has a pending version already (settle that one first).
      */
