@@ -150,11 +150,24 @@ public final class KeyRenewal {
                                     + active.version() + ": " + f.getMessage() + "; check the meter's master key (KEK) in the registry");
                         }, db);
                     }
-                    // the link dropped or timed out: the meter may hold either key; the next attempt finds out which
                     JobResult r = MeterJobs.failure(job, e);
-                    return done(new JobResult(false, null, r.failureKind(), r.retryable(), "key version " + pending.version()
-                            + " sent but not confirmed (the next attempt finds out which keys the meter holds): " + r.message(), null));
+                    if (f != null && !f.retryable() && beforeTheTransfer(f)) {
+                        // refused before anything was sent (the active keys themselves): the pending version cannot be in the meter
+                        return CompletableFuture.supplyAsync(() -> {
+                            vault.abandon(m.id(), pending.version());
+                            return r;
+                        }, db);
+                    }
+                    // the link dropped or timed out: the meter may hold either key; the next attempt finds out which
+                    return done(new JobResult(false, null, r.failureKind(), r.retryable(), "the key transfer of version " + pending.version()
+                            + " did not complete (the next attempt finds out which keys the meter holds): " + r.message(), null));
                 });
+    }
+
+    /** The session failed while it connected or associated: the transfer's ACTION was never sent. */
+    private static boolean beforeTheTransfer(MeterException f) {
+        String step = f.step() == null ? "" : f.step();
+        return step.startsWith("connect") || step.startsWith("associate");
     }
 
     /** A new association with the pending keys; it succeeding makes them active. */
