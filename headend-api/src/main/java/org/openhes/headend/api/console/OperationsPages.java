@@ -102,7 +102,7 @@ public final class OperationsPages {
     private OperationsView view(Context ctx, Caller caller) {
         return new OperationsView(frames.of(ctx, "Operations", caller, "operations"), overview.snapshot(),
                 jobs.list("DEAD", DEAD_SHOWN, 0), metrics.poolUse(),
-                campaigns.recent(RENEWALS_SHOWN).stream().map(c -> campaigns.progress(c.id()).orElseThrow()).toList(),
+                campaigns.recentProgress(RENEWALS_SHOWN),
                 DateTimeFormatter.ofPattern("HH:mm:ss").format(clock.instant().atZone(zone)), zone);
     }
 }

@@ -75,8 +75,7 @@ final class KeyRenewalResource {
     }
 
     void list(Context ctx, String caller) {
-        List<Map<String, Object>> items = campaigns.recent(Pages.limit(ctx)).stream()
-                .map(c -> progressJson(campaigns.progress(c.id()).orElseThrow())).toList();
+        List<Map<String, Object>> items = campaigns.recentProgress(Pages.limit(ctx)).stream().map(KeyRenewalResource::progressJson).toList();
         ctx.json(Map.of("items", items));
     }
 

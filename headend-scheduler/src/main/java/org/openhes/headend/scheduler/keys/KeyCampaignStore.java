@@ -126,58 +126,51 @@ public final class KeyCampaignStore {
         });
     }
 
+    /** One campaign's progress, or empty. */
     public Optional<Progress> progress(long id) {
+        return progressOf("SELECT * FROM key_campaigns WHERE id = ?", id).stream().findFirst();
+    }
+
+    /** The newest campaigns with their progress, newest first: two queries whatever their number. */
+    public List<Progress> recentProgress(int limit) {
+        return progressOf("SELECT * FROM key_campaigns ORDER BY id DESC LIMIT ?", limit);
+    }
+
+    /** The campaigns {@code campaigns} selects (one parameter), their jobs counted by state in the same query, then their failures by kind. */
+    private List<Progress> progressOf(String campaigns, long param) {
         return Sql.tx(ds, c -> {
-            Campaign campaign;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, scope, keys, per_minute, total, caller, created_at FROM key_campaigns WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) return Optional.<Progress>empty();
-                    campaign = campaign(rs);
-                }
-            }
-            Map<String, Integer> states = new LinkedHashMap<>();
-            Instant lastStart = null;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT state, count(*), max(run_at) FROM jobs WHERE key_campaign_id = ? GROUP BY state")) {
-                ps.setLong(1, id);
+            List<Progress> out = new ArrayList<>();
+            Map<Long, Map<String, Long>> failures = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT k.id, k.scope, k.keys, k.per_minute, k.total, k.caller, k.created_at,
+                           count(j.id) FILTER (WHERE j.state = 'QUEUED'), count(j.id) FILTER (WHERE j.state = 'RUNNING'),
+                           count(j.id) FILTER (WHERE j.state = 'SUCCEEDED'), count(j.id) FILTER (WHERE j.state = 'DEAD'), max(j.run_at)
+                      FROM (%s) k LEFT JOIN jobs j ON j.key_campaign_id = k.id
+                     GROUP BY k.id, k.scope, k.keys, k.per_minute, k.total, k.caller, k.created_at
+                     ORDER BY k.id DESC
+                    """.formatted(campaigns))) {
+                ps.setLong(1, param);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        states.put(rs.getString(1), rs.getInt(2));
-                        Instant t = Sql.instant(rs.getTimestamp(3));
-                        if (lastStart == null || t != null && t.isAfter(lastStart)) lastStart = t;
+                        Campaign campaign = campaign(rs);
+                        failures.put(campaign.id(), new LinkedHashMap<>());
+                        out.add(new Progress(campaign, rs.getInt(8), rs.getInt(9), rs.getInt(10), rs.getInt(11), failures.get(campaign.id()),
+                                Sql.instant(rs.getTimestamp(12))));
                     }
                 }
             }
-            Map<String, Long> failures = new LinkedHashMap<>();
+            if (out.isEmpty()) return out;
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT COALESCE(last_failure_kind, 'UNKNOWN'), count(*) FROM jobs
-                     WHERE key_campaign_id = ? AND (state = 'DEAD' OR state = 'QUEUED' AND attempts > 0)
-                     GROUP BY 1 ORDER BY 2 DESC, 1
+                    SELECT key_campaign_id, COALESCE(last_failure_kind, 'UNKNOWN'), count(*) FROM jobs
+                     WHERE key_campaign_id = ANY(?) AND (state = 'DEAD' OR state = 'QUEUED' AND attempts > 0)
+                     GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2
                     """)) {
-                ps.setLong(1, id);
+                ps.setArray(1, c.createArrayOf("bigint", failures.keySet().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) failures.put(rs.getString(1), rs.getLong(2));
+                    while (rs.next()) failures.get(rs.getLong(1)).put(rs.getString(2), rs.getLong(3));
                 }
             }
-            return Optional.of(new Progress(campaign, states.getOrDefault("QUEUED", 0), states.getOrDefault("RUNNING", 0),
-                    states.getOrDefault("SUCCEEDED", 0), states.getOrDefault("DEAD", 0), failures, lastStart));
-        });
-    }
-
-    /** The newest campaigns first. */
-    public List<Campaign> recent(int limit) {
-        return Sql.tx(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, scope, keys, per_minute, total, caller, created_at FROM key_campaigns ORDER BY id DESC LIMIT ?")) {
-                ps.setInt(1, limit);
-                List<Campaign> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(campaign(rs));
-                }
-                return out;
-            }
+            return out;
         });
     }
 
