@@ -388,7 +388,16 @@ class ConsoleBrowserTest {
         WebElement e = browser.driver.findElement(what);
         WebElement html = browser.driver.findElement(By.tagName("html"));
         e.click();
-        new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(html));
+        // the old page's root is gone: Chromium says so as a stale element or, at times, as a node that
+        // "does not belong to the document" (a plain WebDriverException, which stalenessOf does not catch)
+        new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d -> {
+            try {
+                html.isEnabled();
+                return false;
+            } catch (org.openqa.selenium.WebDriverException gone) {
+                return true;
+            }
+        });
     }
 
     private String text(String id) {
